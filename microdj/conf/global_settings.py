@@ -1,0 +1,88 @@
+"""Default settings; a project's settings module overrides any of these (upper-case names only)."""
+
+DEBUG = False
+
+# Hosts this site answers for; checked on every request ("*" allows all). Empty with DEBUG on means
+# ["localhost", "127.0.0.1", "[::1]"], as in Django.
+ALLOWED_HOSTS: list[str] = []
+
+# Dotted path of the module holding ``urlpatterns``.
+ROOT_URLCONF: str | None = None
+
+# Dotted paths of Django-style middleware factories, outermost first.
+MIDDLEWARE: list[str] = []
+
+SECRET_KEY = ""
+SECRET_KEY_FALLBACKS: list[str] = []
+
+APPEND_SLASH = True
+PREPEND_WWW = False
+DISALLOWED_USER_AGENTS: list = []
+
+DEFAULT_CHARSET = "utf-8"
+DEFAULT_CONTENT_TYPE = "text/html"
+
+USE_X_FORWARDED_HOST = False
+USE_X_FORWARDED_PORT = False
+# A (header, value) pair, e.g. ("HTTP_X_FORWARDED_PROTO", "https"), telling that the request came in over HTTPS.
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = None
+
+# Body limits, with Django's defaults.
+DATA_UPLOAD_MAX_MEMORY_SIZE: int | None = 2621440  # 2.5 MB
+DATA_UPLOAD_MAX_NUMBER_FIELDS: int | None = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES: int | None = 100
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440  # 2.5 MB
+FILE_UPLOAD_TEMP_DIR: str | None = None
+FILE_UPLOAD_PERMISSIONS: int | None = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS: int | None = None
+
+# Seconds a client may take to send its body before the request is answered with 408 (None: no limit).
+REQUEST_BODY_TIMEOUT: float | None = 30.0
+
+# Upper bound of worker threads running sync views at once.
+SYNC_WORKER_THREADS = 40
+
+# Cookies.
+SESSION_COOKIE_NAME = "sessionid"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 7 * 2
+SESSION_COOKIE_DOMAIN: str | None = None
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_PATH = "/"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE: str | None = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "microdj.contrib.sessions.backends.signed_cookies"
+SESSION_SERIALIZER = "microdj.core.signing.JSONSerializer"
+
+CSRF_COOKIE_NAME = "csrftoken"
+CSRF_COOKIE_AGE = 60 * 60 * 24 * 7 * 52
+CSRF_COOKIE_DOMAIN: str | None = None
+CSRF_COOKIE_PATH = "/"
+CSRF_COOKIE_SECURE = False
+CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE: str | None = "Lax"
+CSRF_HEADER_NAME = "HTTP_X_CSRFTOKEN"
+CSRF_TRUSTED_ORIGINS: list[str] = []
+CSRF_USE_SESSIONS = False
+CSRF_FAILURE_VIEW = "microdj.views.csrf.csrf_failure"
+
+# Security middleware.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY: str | None = "same-origin"
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_SECONDS = 0
+SECURE_REDIRECT_EXEMPT: list[str] = []
+SECURE_REFERRER_POLICY: str | None = "same-origin"
+SECURE_SSL_HOST: str | None = None
+SECURE_SSL_REDIRECT = False
+
+# Async-safety guard: "raise", "warn" or "off"; None picks "raise" when DEBUG is on and "off" otherwise.
+ASYNC_SAFETY: str | None = None
+# Call sites ("module.function") allowed to block the event loop.
+ASYNC_SAFETY_ALLOW: list[str] = []
+
+# Callables (or dotted paths) run at ASGI lifespan startup and shutdown; sync or async.
+ON_STARTUP: list = []
+ON_SHUTDOWN: list = []
