@@ -57,8 +57,9 @@ def _type_names(types: tuple[type, ...]) -> str:
 def check_setting(name: str, value: Any) -> None:
     """Raise ImproperlyConfigured when a known setting has a value of the wrong type."""
     types = _TYPES.get(name)
-    if types is not None and (not isinstance(value, types) or (bool not in types and isinstance(value, bool)
-                                                               and int in types)):
+    if types is not None and (
+        not isinstance(value, types) or (bool not in types and isinstance(value, bool) and int in types)
+    ):
         raise ImproperlyConfigured(
             f"The {name} setting must be {_type_names(types)}, not {type(value).__name__} ({value!r}). "
             "Fix it in your settings module."

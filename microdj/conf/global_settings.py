@@ -24,7 +24,7 @@ DEFAULT_CONTENT_TYPE = "text/html"
 
 USE_X_FORWARDED_HOST = False
 USE_X_FORWARDED_PORT = False
-# A (header, value) pair, e.g. ("HTTP_X_FORWARDED_PROTO", "https"), telling that the request came in over HTTPS.
+# A (header, value) pair, e.g. ("HTTP_X_FORWARDED_PROTO", "https"): the request came in over HTTPS.
 SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = None
 
 # Body limits, with Django's defaults.

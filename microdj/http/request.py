@@ -8,28 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import re
 from functools import cached_property
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from microdj.conf import settings
-from microdj.core.exceptions import BadRequest, DisallowedHost, ImproperlyConfigured
+from microdj.core.exceptions import BadRequest, ImproperlyConfigured
 from microdj.http.body import BodyReader, EmptyReader, Receive, run_sync
 from microdj.http.cookie import parse_cookie
+from microdj.http.hosts import check_host
 from microdj.http.mediatype import MediaType
 from microdj.http.querydict import QueryDict
 from microdj.utils.datastructures import CaseInsensitiveMapping, MultiValueDict
 from microdj.utils.encoding import escape_uri_path, iri_to_uri
-from microdj.utils.http import is_same_domain, parse_header_parameters
+from microdj.utils.http import parse_header_parameters
 
 if TYPE_CHECKING:
     from microdj.urls.resolvers import ResolverMatch
 
 RAISE_ERROR = object()
-HOST_RE = re.compile(r"([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?")
-_DEBUG_HOSTS = [".localhost", "127.0.0.1", "[::1]"]
 
 
 class UnreadablePostError(OSError):
@@ -38,58 +36,6 @@ class UnreadablePostError(OSError):
 
 class RawPostDataException(Exception):
     """``body`` was asked for after the body stream was read (by ``read()`` or a multipart parse)."""
-
-
-def split_domain_port(host: str) -> tuple[str, str]:
-    """Return (lower-cased domain without trailing dot, port); the domain is "" for an invalid host."""
-    match = HOST_RE.fullmatch(host.lower())
-    if match is None:
-        return "", ""
-    domain, port = match.groups(default="")
-    return domain.removesuffix("."), port
-
-
-def validate_host(host: str, allowed_hosts: list[str] | tuple[str, ...]) -> bool:
-    """True if ``host`` (lower-case, no port) matches an ALLOWED_HOSTS pattern."""
-    return any(pattern == "*" or is_same_domain(host, pattern) for pattern in allowed_hosts)
-
-
-# PERF: the host check runs on every request; remember verdicts for the hosts seen (bounded, reset when
-# ALLOWED_HOSTS or DEBUG changes).
-_host_verdicts: dict[str, str] = {}
-_HOST_CACHE_SIZE = 256
-
-
-def _reset_host_cache(name: str, value: Any) -> None:
-    if name in ("ALLOWED_HOSTS", "DEBUG"):
-        _host_verdicts.clear()
-
-
-settings.add_listener(_reset_host_cache)
-
-
-def check_host(host: str) -> None:
-    """Raise DisallowedHost unless ``host`` is allowed by ALLOWED_HOSTS (DEBUG adds localhost)."""
-    verdict = _host_verdicts.get(host)
-    if verdict is None:
-        allowed = settings.ALLOWED_HOSTS
-        if settings.DEBUG and not allowed:
-            allowed = _DEBUG_HOSTS
-        domain, _port = split_domain_port(host)
-        if domain and validate_host(domain, allowed):
-            verdict = ""
-        elif domain:
-            verdict = f"Invalid HTTP_HOST header: {host!r}. You may need to add {domain!r} to ALLOWED_HOSTS."
-        else:
-            verdict = (
-                f"Invalid HTTP_HOST header: {host!r}. "
-                "The domain name provided is not valid according to RFC 1034/1035."
-            )
-        if len(_host_verdicts) >= _HOST_CACHE_SIZE:
-            _host_verdicts.clear()
-        _host_verdicts[host] = verdict
-    if verdict:
-        raise DisallowedHost(verdict)
 
 
 class HttpHeaders(CaseInsensitiveMapping):
@@ -292,7 +238,7 @@ class HttpRequest:
         self.__dict__.pop("GET", None)
         self.__dict__.pop("_post", None)
 
-    # -------------------------------------------------------------------------------------- content negotiation
+    # ------------------------------------------------------------------------------ content negotiation
     @cached_property
     def accepted_types(self) -> list[MediaType]:
         """The Accept header's media types, most preferred first (quality 0 left out)."""
@@ -328,8 +274,10 @@ class HttpRequest:
     def _get_raw_host(self) -> str:
         meta = self.__dict__.get("META")
         if settings.USE_X_FORWARDED_HOST:
-            forwarded = meta.get("HTTP_X_FORWARDED_HOST") if meta is not None else self._scope_header(
-                b"x-forwarded-host"
+            forwarded = (
+                meta.get("HTTP_X_FORWARDED_HOST")
+                if meta is not None
+                else self._scope_header(b"x-forwarded-host")
             )
             if forwarded is not None:
                 return forwarded
@@ -361,7 +309,7 @@ class HttpRequest:
 
     @property
     def scheme(self) -> str:
-        """"https" or "http", honouring SECURE_PROXY_SSL_HEADER."""
+        """ "https" or "http", honouring SECURE_PROXY_SSL_HEADER."""
         proxy_header = settings.SECURE_PROXY_SSL_HEADER
         if proxy_header:
             try:
@@ -551,33 +499,43 @@ class HttpRequest:
         self._files = MultiValueDict()
 
     async def apost(self) -> QueryDict:
-        """Receive and parse the form body; afterwards ``request.POST`` and ``request.FILES`` work anywhere."""
+        """Receive and parse the form body; then ``request.POST`` and ``request.FILES`` work anywhere."""
         if "_post" not in self.__dict__:
             await self._aload_post_and_files()
         return self._post
 
-    async def _aload_post_and_files(self) -> None:
-        if self.method != "POST":
+    def _forms_without_io(self) -> bool:
+        """Set POST and FILES when that needs no body I/O; False when the body must be received first."""
+        if self.method != "POST" or (self._read_started and "_body" not in self.__dict__):
             self._empty_forms()
-            return
-        if self._read_started and "_body" not in self.__dict__:
-            self._empty_forms()
-            return
+            return True
         content_type = self.content_type
         if content_type == "multipart/form-data":
-            await self._aparse_multipart()
-        elif content_type == "application/x-www-form-urlencoded":
-            encoding = self.encoding
-            if encoding is not None and encoding.lower() != "utf-8":
-                raise BadRequest(
-                    "HTTP requests with the 'application/x-www-form-urlencoded' content type must be UTF-8 "
-                    "encoded."
-                )
-            body = await self.aread()
-            self._post = QueryDict(body, encoding="utf-8")
-            self._files = MultiValueDict()
-        else:
+            return False
+        if content_type != "application/x-www-form-urlencoded":
             self._empty_forms()
+            return True
+        encoding = self.encoding
+        if encoding is not None and encoding.lower() != "utf-8":
+            raise BadRequest(
+                "HTTP requests with the 'application/x-www-form-urlencoded' content type must be UTF-8 "
+                "encoded."
+            )
+        body = self.__dict__.get("_body")
+        if body is None:
+            return False
+        self._post = QueryDict(body, encoding="utf-8")
+        self._files = MultiValueDict()
+        return True
+
+    async def _aload_post_and_files(self) -> None:
+        if self._forms_without_io():
+            return
+        if self.content_type == "multipart/form-data":
+            await self._aparse_multipart()
+        else:
+            await self.aread()
+            self._forms_without_io()
 
     async def _aparse_multipart(self) -> None:
         from microdj.http.multipartparser import MultiPartParser
@@ -602,7 +560,8 @@ class HttpRequest:
             raise
 
     def _load_post_and_files(self) -> None:
-        run_sync(self._aload_post_and_files(), self._loop, "request.POST")
+        if not self._forms_without_io():
+            run_sync(self._aload_post_and_files(), self._loop, "request.POST")
 
     @property
     def POST(self) -> QueryDict:  # noqa: N802 - Django's name
