@@ -1,0 +1,1 @@
+"""Optional batteries, as in ``django.contrib``."""

@@ -1,0 +1,1 @@
+"""Session storage backends; each module defines a ``SessionStore`` subclass of ``base.SessionBase``."""

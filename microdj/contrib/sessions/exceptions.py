@@ -1,0 +1,15 @@
+"""Session errors (Django's ``django.contrib.sessions.exceptions``)."""
+
+from microdj.core.exceptions import BadRequest, SuspiciousOperation
+
+
+class InvalidSessionKey(SuspiciousOperation):
+    """The session key contains invalid characters."""
+
+
+class SuspiciousSession(SuspiciousOperation):
+    """The session data may have been tampered with."""
+
+
+class SessionInterrupted(BadRequest):
+    """The session was deleted while the request was being processed."""

@@ -1,0 +1,137 @@
+"""``SessionMiddleware``: ``request.session`` from the session cookie, saved back on the response."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+
+from microdj.conf import settings
+from microdj.contrib.sessions.backends.base import UpdateError
+from microdj.contrib.sessions.exceptions import SessionInterrupted
+from microdj.utils.cache import patch_vary_headers
+from microdj.utils.http import http_date
+
+
+class SessionMiddleware:
+    """Django's session middleware, sync or async depending on ``get_response`` (no thread hop when async)."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        if get_response is None:
+            raise ValueError("get_response must be provided.")
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+        self.SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def __repr__(self) -> str:
+        name = getattr(self.get_response, "__qualname__", type(self.get_response).__name__)
+        return f"<{type(self).__qualname__} get_response={name}>"
+
+    def __call__(self, request: Any) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
+        self.process_request(request)
+        return self.process_response(request, self.get_response(request))
+
+    async def __acall__(self, request: Any) -> Any:
+        # PERF: process_request does no I/O (the store loads lazily), so it runs inline, without a thread hop.
+        self.process_request(request)
+        return await self.aprocess_response(request, await self.get_response(request))
+
+    def process_request(self, request: Any) -> None:
+        """Attach a session store for the session cookie (or a new, empty session)."""
+        request.session = self.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+
+    def _state(self, request: Any) -> tuple[bool, bool, bool] | None:
+        try:
+            session = request.session
+            return session.accessed, session.modified, session.is_empty()
+        except AttributeError:
+            return None
+
+    def _must_delete(self, request: Any, empty: bool) -> bool:
+        return empty and settings.SESSION_COOKIE_NAME in request.COOKIES
+
+    def _delete_cookie(self, response: Any) -> None:
+        response.delete_cookie(
+            settings.SESSION_COOKIE_NAME,
+            path=settings.SESSION_COOKIE_PATH,
+            domain=settings.SESSION_COOKIE_DOMAIN,
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
+        patch_vary_headers(response, ("Cookie",))
+
+    def _set_cookie(self, request: Any, response: Any, at_browser_close: bool, max_age: int | None) -> None:
+        response.set_cookie(
+            settings.SESSION_COOKIE_NAME,
+            request.session.session_key,
+            max_age=None if at_browser_close else max_age,
+            expires=None if at_browser_close else http_date(time.time() + max_age),  # type: ignore[operator]
+            domain=settings.SESSION_COOKIE_DOMAIN,
+            path=settings.SESSION_COOKIE_PATH,
+            secure=settings.SESSION_COOKIE_SECURE or None,
+            httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        """Save a modified (or, with SESSION_SAVE_EVERY_REQUEST, any) non-empty session and set its cookie.
+
+        An emptied session deletes the cookie. A 5xx response saves nothing. Vary: Cookie is added whenever
+        the session was accessed or the cookie changes.
+        """
+        state = self._state(request)
+        if state is None:
+            return response
+        accessed, modified, empty = state
+        if self._must_delete(request, empty):
+            self._delete_cookie(response)
+            return response
+        if (modified or settings.SESSION_SAVE_EVERY_REQUEST) and not empty and response.status_code < 500:
+            at_browser_close = request.session.get_expire_at_browser_close()
+            max_age = None if at_browser_close else request.session.get_expiry_age()
+            try:
+                request.session.save()
+            except UpdateError:
+                raise SessionInterrupted(_INTERRUPTED)
+            self._set_cookie(request, response, at_browser_close, max_age)
+            accessed = True
+        if accessed:
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+    async def aprocess_response(self, request: Any, response: Any) -> Any:
+        """Async process_response(), using the store's async methods."""
+        state = self._state(request)
+        if state is None:
+            return response
+        accessed, modified, empty = state
+        if self._must_delete(request, empty):
+            self._delete_cookie(response)
+            return response
+        if (modified or settings.SESSION_SAVE_EVERY_REQUEST) and not empty and response.status_code < 500:
+            at_browser_close = await request.session.aget_expire_at_browser_close()
+            max_age = None if at_browser_close else await request.session.aget_expiry_age()
+            try:
+                await request.session.asave()
+            except UpdateError:
+                raise SessionInterrupted(_INTERRUPTED)
+            self._set_cookie(request, response, at_browser_close, max_age)
+            accessed = True
+        if accessed:
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+_INTERRUPTED = (
+    "The request's session was deleted before the request completed. "
+    "The user may have logged out in a concurrent request, for example."
+)
