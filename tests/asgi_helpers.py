@@ -25,7 +25,9 @@ def make_scope(method: str = "GET", path: str = "/", query: bytes = b"", headers
 
 async def acall(app, scope: dict, chunks=(b"",), disconnect_after_body: bool = True) -> dict:
     """Run one request; return {'status', 'headers', 'body', 'messages'}."""
-    messages = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
+    messages = [
+        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)
+    ]
     sent: list[dict] = []
     done = asyncio.Event()
 

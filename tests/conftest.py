@@ -1,4 +1,7 @@
-"""Test-wide settings: the whole suite runs against one configured settings object."""
+"""Test-wide settings: microdj's settings for the suite, and Django's for the differential tests."""
+
+import django
+import django.conf
 
 from microdj.conf import settings
 
@@ -9,3 +12,14 @@ if not settings.configured:
         ROOT_URLCONF="tests.urls_root",
         SECRET_KEY="test-secret-key",
     )
+
+# Django is the behavioural reference: the same values, configured once, before any test module imports it.
+if not django.conf.settings.configured:
+    django.conf.settings.configure(
+        DEBUG=False,
+        ALLOWED_HOSTS=["testserver", "localhost", "127.0.0.1"],
+        SECRET_KEY="test-secret-key",
+        DEFAULT_CHARSET="utf-8",
+        ROOT_URLCONF="tests.django_urls",
+    )
+    django.setup()

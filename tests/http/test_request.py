@@ -16,7 +16,8 @@ from microdj.core.exceptions import (
     RequestTimeout,
     SynchronousOnlyOperation,
 )
-from microdj.http.request import HttpHeaders, HttpRequest, RawPostDataException, split_domain_port
+from microdj.http.hosts import split_domain_port
+from microdj.http.request import HttpHeaders, HttpRequest, RawPostDataException
 from tests.asgi_helpers import make_scope
 
 if not django.conf.settings.configured:

@@ -1,0 +1,6 @@
+"""Settings of the example application (named by MICRODJ_SETTINGS_MODULE)."""
+
+DEBUG = True
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+ROOT_URLCONF = "examples.urls"
+SECRET_KEY = "example-only-not-secret"

@@ -1,0 +1,12 @@
+"""The example application's routes."""
+
+from examples import views
+from microdj.urls import path
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("hello/<str:name>/", views.hello, name="hello"),
+    path("articles/<int:pk>/", views.article, name="article"),
+    path("visit/", views.visit, name="visit"),
+    path("echo/", views.echo, name="echo"),
+]

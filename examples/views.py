@@ -1,0 +1,46 @@
+"""The example application's views: plain functions, sync and async."""
+
+from microdj.http import Http404, HttpResponse, JsonResponse
+from microdj.urls import reverse
+
+ARTICLES = {1: "Hello microdj", 2: "Routing without regret"}
+
+
+def index(request):
+    """A sync view: plain text, with links built by reverse()."""
+    links = [reverse("article", args=[pk]) for pk in ARTICLES]
+    return HttpResponse("microdj example\n" + "\n".join(links) + "\n", content_type="text/plain")
+
+
+async def hello(request, name):
+    """An async view with a str converter and a query string (?greeting=Hi)."""
+    greeting = request.GET.get("greeting", "Hello")
+    return JsonResponse({"message": f"{greeting}, {name}!"})
+
+
+def article(request, pk):
+    """An int converter; unknown ids give a 404."""
+    try:
+        title = ARTICLES[pk]
+    except KeyError:
+        raise Http404(f"No article {pk}")
+    return JsonResponse(
+        {"id": pk, "title": title, "url": request.build_absolute_uri(reverse("article", args=[pk]))}
+    )
+
+
+def visit(request):
+    """Counts visits in a cookie."""
+    count = int(request.COOKIES.get("visits", "0") or 0) + 1
+    response = JsonResponse({"visits": count})
+    response.set_cookie("visits", str(count), max_age=3600, httponly=True, samesite="Lax")
+    return response
+
+
+async def echo(request):
+    """Echoes a posted form or JSON body."""
+    if request.content_type == "application/json":
+        import json
+
+        return JsonResponse({"json": json.loads(request.body or b"null")})
+    return JsonResponse({"form": {key: request.POST.getlist(key) for key in request.POST}})

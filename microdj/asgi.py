@@ -1,0 +1,18 @@
+"""The entry point for ASGI servers: ``application = get_asgi_application()``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from microdj.core.handlers.asgi import ASGIHandler, Hook
+
+
+def get_asgi_application(
+    *, on_startup: Iterable[Hook] | None = None, on_shutdown: Iterable[Hook] | None = None
+) -> ASGIHandler:
+    """Load settings, URLconf and middleware now (errors surface at start-up) and return the application.
+
+    ``on_startup``/``on_shutdown`` add callables (sync or async, or dotted paths) to the ``ON_STARTUP`` and
+    ``ON_SHUTDOWN`` settings, run at ASGI lifespan start-up and shut-down.
+    """
+    return ASGIHandler(on_startup=on_startup, on_shutdown=on_shutdown)

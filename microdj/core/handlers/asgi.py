@@ -1,0 +1,174 @@
+"""``ASGIHandler``: the ASGI 3 application. Scope → request → middleware chain → response → ``send``.
+
+``http`` scopes are handled per request; ``lifespan`` runs the start-up and shut-down hooks; any other
+scope type is refused with a clear error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction
+
+from microdj.conf import settings
+from microdj.core.exceptions import RequestAborted
+from microdj.core.signals import request_finished, request_started
+from microdj.core.handlers.base import BaseHandler, import_string
+from microdj.core.handlers.exception import response_for_exception
+from microdj.http.request import HttpRequest, check_host
+
+logger = logging.getLogger("microdj.request")
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+Hook = Callable[[], Any] | str
+
+# PERF: statuses that carry no body, and Content-Length values, computed once.
+_NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
+_LENGTHS = [str(n).encode() for n in range(4096)]
+
+
+def _content_length(size: int) -> bytes:
+    return _LENGTHS[size] if size < 4096 else str(size).encode()
+
+
+class ASGIHandler(BaseHandler):
+    """The ASGI application object (``microdj.asgi.get_asgi_application()`` returns one)."""
+
+    def __init__(
+        self, on_startup: Iterable[Hook] | None = None, on_shutdown: Iterable[Hook] | None = None
+    ) -> None:
+        super().__init__()
+        self.on_startup = [*settings.ON_STARTUP, *(on_startup or ())]
+        self.on_shutdown = [*settings.ON_SHUTDOWN, *(on_shutdown or ())]
+        hosts = settings.ALLOWED_HOSTS
+        # PERF: with ALLOWED_HOSTS = ["*"] the per-request host check is skipped entirely.
+        self._check_hosts = "*" not in hosts
+        settings.add_listener(self._setting_changed)
+
+    def _setting_changed(self, name: str, value: Any) -> None:
+        if name == "ALLOWED_HOSTS":
+            self._check_hosts = "*" not in (value or ())
+        elif name in ("MIDDLEWARE", "ROOT_URLCONF"):
+            from microdj.urls.resolvers import get_resolver
+
+            self.resolver = get_resolver(settings.ROOT_URLCONF)
+            self._view_middleware, self._exception_middleware = [], []
+            self._template_response_middleware = []
+            self.load_middleware()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.handle_http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self.handle_lifespan(receive, send)
+        else:
+            raise ValueError(
+                f"microdj can only handle ASGI 'http' and 'lifespan' scopes, not {scope['type']!r}. "
+                "Route other protocols (e.g. websockets) to another ASGI application."
+            )
+
+    # ------------------------------------------------------------------------------------------- http
+    async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one HTTP request: build it, run the chain, send the response, clean up."""
+        # PERF: this is the whole per-request path; the common case (a non-streaming response) is
+        # inlined here rather than spread over helper coroutines, each of which would cost a frame.
+        loop = asyncio.get_running_loop()
+        if request_started.receivers:
+            await request_started.asend(sender=self.__class__, scope=scope)
+        request = HttpRequest.from_scope(scope, receive, loop)
+        response = None
+        try:
+            try:
+                if self._check_hosts:
+                    check_host(request._get_raw_host())
+                response = await self._middleware_chain(request)
+            except RequestAborted:
+                return
+            except Exception as error:
+                response = response_for_exception(request, error, self.resolver)
+            test_state = scope.get("microdj.test")
+            if test_state is not None:
+                test_state["request"] = request
+                test_state["response"] = response
+            if response is None:
+                return
+            status = response.status_code
+            headers = response.asgi_headers()
+            if response.streaming:
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                if request.method == "HEAD" or status in _NO_BODY_STATUSES:
+                    await send({"type": "http.response.body", "body": b""})
+                else:
+                    await self._send_stream(response, send)
+                return
+            body = response.content
+            if status in _NO_BODY_STATUSES:
+                body = b""
+            elif "content-length" not in response.headers._store:
+                headers.append((b"content-length", _content_length(len(body))))
+            if request.method == "HEAD":
+                body = b""
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+        finally:
+            if response is not None:
+                response.close()
+            if request._post_files_cleanup is not None:
+                request.close()
+            if request_finished.receivers:
+                await request_finished.asend(sender=self.__class__)
+
+    async def _send_stream(self, response: Any, send: Send) -> None:
+        if response.is_async:
+            async for chunk in response.streaming_content:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        else:
+            iterator = iter(response.streaming_content)
+            pool = self.pool
+            while (chunk := await pool.run(next, iterator, None)) is not None:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    # --------------------------------------------------------------------------------------- lifespan
+    async def handle_lifespan(self, receive: Receive, send: Send) -> None:
+        """Run start-up hooks on ``lifespan.startup`` and shut-down hooks on ``lifespan.shutdown``."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self._run_hooks(self.on_startup)
+                except Exception as error:
+                    logger.exception("Lifespan start-up failed")
+                    await send(
+                        {"type": "lifespan.startup.failed", "message": f"{type(error).__name__}: {error}"}
+                    )
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                try:
+                    await self._run_hooks(self.on_shutdown)
+                except Exception as error:
+                    logger.exception("Lifespan shut-down failed")
+                    await send(
+                        {"type": "lifespan.shutdown.failed", "message": f"{type(error).__name__}: {error}"}
+                    )
+                else:
+                    await send({"type": "lifespan.shutdown.complete"})
+                finally:
+                    self.pool.shutdown()
+                return
+
+    async def _run_hooks(self, hooks: list[Hook]) -> None:
+        for hook in hooks:
+            func = import_string(hook) if isinstance(hook, str) else hook
+            if iscoroutinefunction(func):
+                await func()
+            else:
+                result = await self.pool.run(func)
+                if asyncio.iscoroutine(result):
+                    await result

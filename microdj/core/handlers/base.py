@@ -1,0 +1,318 @@
+"""Building the middleware chain once, and the innermost step: resolve the URL and call the view.
+
+The chain is built at start-up from ``MIDDLEWARE``. Each middleware runs in the mode it supports,
+preferring the mode of the layer inside it, so modes change only at boundaries: an all-async stack never
+leaves the event loop, and a run of sync middleware costs one hop into a worker thread (and one back,
+if the view inside is async).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from importlib import import_module
+from inspect import isawaitable
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+
+from microdj.conf import settings
+from microdj.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, RequestAborted
+from microdj.core.handlers.exception import response_for_exception
+from microdj.core.handlers.workers import WorkerPool, run_on_loop
+from microdj.http.response import HttpResponseBase
+from microdj.urls.resolvers import get_resolver
+
+logger = logging.getLogger("microdj.request")
+
+AsyncHandler = Callable[[Any], Awaitable[Any]]
+SyncHandler = Callable[[Any], Any]
+_BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def import_string(dotted_path: str) -> Any:
+    """Import ``package.module.Name`` and return ``Name``."""
+    try:
+        module_path, name = dotted_path.rsplit(".", 1)
+    except ValueError as error:
+        raise ImportError(f"{dotted_path!r} doesn't look like a module path.") from error
+    module = import_module(module_path)
+    try:
+        return getattr(module, name)
+    except AttributeError as error:
+        raise ImportError(f"Module {module_path!r} does not define a {name!r} attribute.") from error
+
+
+def view_label(func: Any, url_name: str | None) -> str:
+    """A readable name for a view: its dotted path, and its URL name when it has one."""
+    target = getattr(func, "view_class", func)
+    path = f"{getattr(target, '__module__', '?')}.{getattr(target, '__qualname__', repr(target))}"
+    return f"{path} (URL name {url_name!r})" if url_name else path
+
+
+class BaseHandler:
+    """Holds the URL resolver, the worker pool and the middleware chain built from settings."""
+
+    def __init__(self) -> None:
+        self.resolver = get_resolver(settings.ROOT_URLCONF)
+        self.pool = WorkerPool(settings.SYNC_WORKER_THREADS)
+        # PERF: is-this-view-async is decided once per view function, not per request.
+        self._view_is_async: dict[Any, bool] = {}
+        self._view_middleware: list[tuple[Callable, bool]] = []
+        self._exception_middleware: list[tuple[Callable, bool]] = []
+        self._template_response_middleware: list[Callable] = []
+        self.guard: Any = None
+        self.load_middleware()
+
+    # ---------------------------------------------------------------------------------------- chain
+    def load_middleware(self) -> None:
+        """Build the chain from MIDDLEWARE, innermost first, adapting modes only at boundaries."""
+        paths = list(settings.MIDDLEWARE)
+        factories = [(path, import_string(path)) for path in paths]
+        innermost_async = True
+        if factories:
+            innermost = factories[-1][1]
+            innermost_async = getattr(innermost, "async_capable", False) or not getattr(
+                innermost, "sync_capable", True
+            )
+        handler: Callable = self._get_response_async if innermost_async else self._get_response_sync
+        handler_is_async = innermost_async
+        handler = self._convert(handler, handler_is_async)
+        for path, factory in reversed(factories):
+            sync_capable = getattr(factory, "sync_capable", True)
+            async_capable = getattr(factory, "async_capable", False)
+            if not sync_capable and not async_capable:
+                raise ImproperlyConfigured(
+                    f"Middleware {path} must have at least one of sync_capable/async_capable set to True."
+                )
+            middleware_is_async = async_capable and (handler_is_async or not sync_capable)
+            try:
+                middleware = factory(self._adapt(handler, handler_is_async, middleware_is_async))
+            except MiddlewareNotUsed as reason:
+                logger.debug("MiddlewareNotUsed(%r): %s", path, reason)
+                continue
+            if middleware is None:
+                raise ImproperlyConfigured(f"Middleware factory {path} returned None.")
+            if hasattr(middleware, "process_view"):
+                hook = middleware.process_view
+                self._view_middleware.insert(0, (hook, iscoroutinefunction(hook)))
+            if hasattr(middleware, "process_template_response"):
+                self._template_response_middleware.append(middleware.process_template_response)
+            if hasattr(middleware, "process_exception"):
+                hook = middleware.process_exception
+                self._exception_middleware.append((hook, iscoroutinefunction(hook)))
+            handler = self._convert(middleware, middleware_is_async)
+            handler_is_async = middleware_is_async
+        if not factories and innermost_async:
+            # PERF: with no middleware the handler's own exception handling is the only layer needed.
+            self._middleware_chain: AsyncHandler = self._get_response_async
+        else:
+            self._middleware_chain = self._adapt(handler, handler_is_async, True)
+
+    def _adapt(self, handler: Callable, is_async: bool, want_async: bool) -> Callable:
+        """Make ``handler`` callable in the wanted mode (a thread hop at a mode boundary)."""
+        if is_async == want_async:
+            return handler
+        if want_async:
+            pool = self.pool
+
+            async def to_thread(request: Any) -> Any:
+                return await pool.run(handler, request)
+
+            return to_thread
+
+        def to_loop(request: Any) -> Any:
+            return run_on_loop(handler(request), request._loop)
+
+        return to_loop
+
+    def _convert(self, handler: Callable, is_async: bool) -> Callable:
+        """Wrap one layer so that an exception raised in it becomes a response, as in Django."""
+        if is_async:
+
+            async def convert_async(request: Any) -> Any:
+                try:
+                    return await handler(request)
+                except RequestAborted:
+                    raise
+                except Exception as error:
+                    return response_for_exception(request, error, self.resolver)
+
+            return convert_async
+
+        def convert_sync(request: Any) -> Any:
+            try:
+                return handler(request)
+            except RequestAborted:
+                raise
+            except Exception as error:
+                return response_for_exception(request, error, self.resolver)
+
+        return convert_sync
+
+    # ---------------------------------------------------------------------------------- the view step
+    def _resolve(self, request: Any) -> Any:
+        urlconf = request.urlconf
+        resolver = self.resolver if urlconf is None else get_resolver(urlconf)
+        match = resolver.resolve(request.path_info)
+        request.resolver_match = match
+        return match
+
+    def _is_async(self, func: Any) -> bool:
+        is_async = self._view_is_async.get(func)
+        if is_async is None:
+            is_async = self._view_is_async[func] = iscoroutinefunction(func)
+        return is_async
+
+    async def _get_response_async(self, request: Any) -> Any:
+        """Resolve, run process_view hooks, call the view (sync ones in a worker thread), check the result."""
+        match = self._resolve(request)
+        callback, args, kwargs = match.func, match.args, match.kwargs
+        view_is_async = self._is_async(callback)
+        if view_is_async and request.method not in _BODYLESS_METHODS:
+            await self._prefetch_body(request)
+        response = None
+        for hook, hook_is_async in self._view_middleware:
+            if hook_is_async:
+                response = await hook(request, callback, args, kwargs)
+            else:
+                response = await self.pool.run(hook, request, callback, args, kwargs)
+            if response is not None:
+                break
+        if response is None:
+            try:
+                if view_is_async:
+                    guard = self.guard
+                    if guard is None:
+                        response = await callback(request, *args, **kwargs)
+                    else:
+                        token = guard.enter(view_label(callback, match.url_name))
+                        try:
+                            response = await callback(request, *args, **kwargs)
+                        finally:
+                            guard.leave(token)
+                else:
+                    response = await self.pool.run(_call_view, callback, request, args, kwargs)
+            except Exception as error:
+                response = await self._process_exception_async(request, error)
+                if response is None:
+                    raise
+        if not isinstance(response, HttpResponseBase):
+            self._check_response(response, callback)
+        if self._template_response_middleware and callable(getattr(response, "render", None)):
+            response = await self.pool.run(self._render_template_response, request, response, callback)
+        return response
+
+    def _get_response_sync(self, request: Any) -> Any:
+        """As ``_get_response_async``, from a worker thread (under sync middleware)."""
+        match = self._resolve(request)
+        callback, args, kwargs = match.func, match.args, match.kwargs
+        view_is_async = self._is_async(callback)
+        response = None
+        for hook, hook_is_async in self._view_middleware:
+            result = hook(request, callback, args, kwargs)
+            response = run_on_loop(result, request._loop) if hook_is_async else result
+            if response is not None:
+                break
+        if response is None:
+            try:
+                if view_is_async:
+                    response = run_on_loop(self._call_async_view(request, match), request._loop)
+                else:
+                    response = callback(request, *args, **kwargs)
+            except Exception as error:
+                response = self._process_exception_sync(request, error)
+                if response is None:
+                    raise
+        self._check_response(response, callback)
+        if self._template_response_middleware and callable(getattr(response, "render", None)):
+            response = self._render_template_response(request, response, callback)
+        return response
+
+    async def _call_async_view(self, request: Any, match: Any) -> Any:
+        if request.method not in _BODYLESS_METHODS:
+            await self._prefetch_body(request)
+        guard = self.guard
+        if guard is None:
+            return await match.func(request, *match.args, **match.kwargs)
+        token = guard.enter(view_label(match.func, match.url_name))
+        try:
+            return await match.func(request, *match.args, **match.kwargs)
+        finally:
+            guard.leave(token)
+
+    @staticmethod
+    async def _prefetch_body(request: Any) -> None:
+        """Receive the body before an async view runs, so Django's sync ``body``/``POST`` work in it.
+
+        A body whose declared length is over DATA_UPLOAD_MAX_MEMORY_SIZE is left unread; reading it
+        later raises RequestDataTooBig, as in Django.
+        """
+        if not request.has_body():
+            return
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            await request.apost()
+            return
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        length = request._reader.content_length
+        if limit is None or length is None or length <= limit:
+            await request.aread()
+
+    async def _process_exception_async(self, request: Any, error: Exception) -> Any:
+        for hook, hook_is_async in self._exception_middleware:
+            if hook_is_async:
+                response = await hook(request, error)
+            else:
+                response = await self.pool.run(hook, request, error)
+            if response is not None:
+                return response
+        return None
+
+    def _process_exception_sync(self, request: Any, error: Exception) -> Any:
+        for hook, hook_is_async in self._exception_middleware:
+            response = hook(request, error)
+            if hook_is_async:
+                response = run_on_loop(response, request._loop)
+            if response is not None:
+                return response
+        return None
+
+    def _render_template_response(self, request: Any, response: Any, callback: Any) -> Any:
+        for hook in self._template_response_middleware:
+            response = hook(request, response)
+            self._check_response(response, hook, "process_template_response")
+        rendered = response.render()
+        return response if rendered is None else rendered
+
+    @staticmethod
+    def _check_response(response: Any, callback: Any, name: str | None = None) -> None:
+        """A view must return a response object; anything else is a clear 500."""
+        if isinstance(response, HttpResponseBase):
+            return
+        if name is None:
+            target = getattr(callback, "view_class", callback)
+            name = (
+                f"The view {target.__module__}.{getattr(target, '__qualname__', target.__class__.__name__)}"
+            )
+        else:
+            name = f"{callback.__self__.__class__.__name__}.{name}"
+        if response is None:
+            raise ValueError(f"{name} didn't return an HttpResponse object. It returned None instead.")
+        if isawaitable(response):
+            if asyncio.iscoroutine(response):
+                response.close()
+            raise ValueError(
+                f"{name} didn't return an HttpResponse object. It returned an unawaited coroutine instead. "
+                "You may need to add an 'await' into your view."
+            )
+        raise ValueError(
+            f"{name} didn't return an HttpResponse object. It returned a {type(response).__name__} instead."
+        )
+
+
+def _call_view(callback: Callable, request: Any, args: tuple, kwargs: dict) -> Any:
+    return callback(request, *args, **kwargs)
+
+
+__all__ = ["BaseHandler", "import_string", "markcoroutinefunction", "view_label"]

@@ -1,0 +1,79 @@
+"""The example application under a real uvicorn on 127.0.0.1 (ephemeral port, bounded, self-stopping)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def server():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("MICRODJ_SETTINGS_MODULE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "examples.app:application", "--fd", str(sock.fileno()),
+         "--log-level", "warning", "--lifespan", "on"],
+        cwd=ROOT, env=env, pass_fds=[sock.fileno()], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(base + "/", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode() if process.poll() is not None else ""
+                    pytest.fail(f"uvicorn did not start: {output}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        sock.close()
+
+
+def test_index_lists_reversed_urls(server):
+    response = httpx.get(server + "/", timeout=5)
+    assert response.status_code == 200
+    assert "/articles/1/" in response.text
+    assert response.headers["content-type"] == "text/plain"
+
+
+def test_async_view_with_converter_and_query(server):
+    response = httpx.get(server + "/hello/ada/", params={"greeting": "Hi"}, timeout=5)
+    assert response.json() == {"message": "Hi, ada!"}
+
+
+def test_article_and_404(server):
+    response = httpx.get(server + "/articles/2/", timeout=5)
+    assert response.json()["url"].endswith("/articles/2/")
+    assert httpx.get(server + "/articles/9/", timeout=5).status_code == 404
+    assert httpx.get(server + "/no/such/page", timeout=5).status_code == 404
+
+
+def test_cookie_round_trip(server):
+    with httpx.Client(base_url=server, timeout=5) as client:
+        assert client.get("/visit/").json() == {"visits": 1}
+        assert client.get("/visit/").json() == {"visits": 2}
+
+
+def test_post_form_and_json(server):
+    assert httpx.post(server + "/echo/", data={"a": "1"}, timeout=5).json() == {"form": {"a": ["1"]}}
+    assert httpx.post(server + "/echo/", json={"x": [1, 2]}, timeout=5).json() == {"json": {"x": [1, 2]}}
