@@ -1,0 +1,5 @@
+"""An URLconf module that forgot its urlpatterns."""
+
+from tests.urls import views
+
+index = views.index

@@ -1,0 +1,3 @@
+"""An URLconf whose urlpatterns is not a list."""
+
+urlpatterns = 42
