@@ -1,0 +1,37 @@
+"""Shortcuts spanning layers: ``redirect()`` and ``resolve_url()``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microdj.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from microdj.urls import NoReverseMatch, reverse
+
+
+def redirect(
+    to: Any, *args: Any, permanent: bool = False, preserve_request: bool = False, **kwargs: Any
+) -> HttpResponseRedirect | HttpResponsePermanentRedirect:
+    """Redirect to ``resolve_url(to, *args, **kwargs)``.
+
+    302 by default, 301 with ``permanent``; ``preserve_request`` keeps the method and body (307/308).
+    """
+    redirect_class = HttpResponsePermanentRedirect if permanent else HttpResponseRedirect
+    return redirect_class(resolve_url(to, *args, **kwargs), preserve_request=preserve_request)
+
+
+def resolve_url(to: Any, *args: Any, **kwargs: Any) -> str:
+    """Return a URL for ``to``: its ``get_absolute_url()``, a reversed view (name), or ``to`` itself.
+
+    ``./`` and ``../`` relative URLs are returned as-is; a string that fails to reverse is taken as a URL
+    when it contains ``/`` or ``.``, else NoReverseMatch propagates.
+    """
+    if hasattr(to, "get_absolute_url"):
+        return to.get_absolute_url()
+    if isinstance(to, str) and to.startswith(("./", "../")):
+        return to
+    try:
+        return reverse(to, args=args, kwargs=kwargs)
+    except NoReverseMatch:
+        if callable(to) or ("/" not in to and "." not in to):
+            raise
+    return to

@@ -1,0 +1,209 @@
+"""Response caching headers (Cache-Control, Expires, Vary, ETag) and conditional responses (304/412).
+
+Same functions and answers as ``django.utils.cache`` (RFC 9110 Section 13 for preconditions).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from hashlib import md5
+from typing import Any
+
+from microdj.conf import settings
+from microdj.http import HttpResponse, HttpResponseNotModified
+from microdj.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
+from microdj.utils.log import log_response
+
+cc_delim_re = re.compile(r"\s*,\s*")
+
+# Headers a 304 keeps from the response it replaces (RFC 9110 Section 15.4.5, plus Last-Modified).
+_NOT_MODIFIED_KEPT = ("Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Last-Modified", "Vary")
+
+
+def _directive(field: str) -> tuple[str, Any]:
+    name, sep, value = field.partition("=")
+    return name.lower(), (value if sep else True)
+
+
+def _render_directive(name: str, value: Any) -> str:
+    return name if value is True else f"{name}={value}"
+
+
+def patch_cache_control(response: Any, **kwargs: Any) -> None:
+    """Add directives to Cache-Control: ``no_store=True`` -> ``no-store``, ``max_age=60`` -> ``max-age=60``.
+
+    An existing smaller max-age wins; ``public`` and ``private`` replace each other; ``no-cache`` may
+    carry several field names.
+    """
+    cc: dict[str, Any] = defaultdict(set)
+    if response.get("Cache-Control"):
+        for field in cc_delim_re.split(response.headers["Cache-Control"]):
+            name, value = _directive(field)
+            if name == "no-cache":
+                cc[name].add(value)
+            else:
+                cc[name] = value
+    if "max-age" in cc and "max_age" in kwargs:
+        kwargs["max_age"] = min(int(cc["max-age"]), kwargs["max_age"])
+    if "private" in cc and "public" in kwargs:
+        del cc["private"]
+    elif "public" in cc and "private" in kwargs:
+        del cc["public"]
+    for key, value in kwargs.items():
+        name = key.replace("_", "-")
+        if name == "no-cache":
+            cc[name].add(value)
+        else:
+            cc[name] = value
+    rendered = []
+    for name, values in cc.items():
+        if isinstance(values, set):
+            # A bare no-cache covers every field-named one.
+            rendered.extend(_render_directive(name, v) for v in ({True} if True in values else values))
+        else:
+            rendered.append(_render_directive(name, values))
+    response.headers["Cache-Control"] = ", ".join(rendered)
+
+
+def get_max_age(response: Any) -> int | None:
+    """Return Cache-Control's max-age as an int, or None when it is missing or not an integer."""
+    if not response.has_header("Cache-Control"):
+        return None
+    cc = dict(_directive(field) for field in cc_delim_re.split(response.headers["Cache-Control"]))
+    try:
+        return int(cc["max-age"])
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def set_response_etag(response: Any) -> Any:
+    """Set a strong ETag (MD5 of the content) on a non-streaming response with content; return it."""
+    if not response.streaming and response.content:
+        response.headers["ETag"] = quote_etag(md5(response.content, usedforsecurity=False).hexdigest())
+    return response
+
+
+def _precondition_failed(request: Any) -> HttpResponse:
+    response = HttpResponse(status=412)
+    log_response("Precondition Failed: %s", request.path, response=response, request=request)
+    return response
+
+
+def _not_modified(request: Any, response: Any = None) -> HttpResponseNotModified:
+    new_response = HttpResponseNotModified()
+    if response:
+        for header in _NOT_MODIFIED_KEPT:
+            if header in response:
+                new_response.headers[header] = response.headers[header]
+        # Cookies travel with a 304 too.
+        new_response.cookies = response.cookies
+    return new_response
+
+
+def get_conditional_response(
+    request: Any, etag: str | None = None, last_modified: int | None = None, response: Any = None
+) -> Any:
+    """Return a 304 or 412 response when the request's preconditions say so, else ``response``.
+
+    ``etag`` is a quoted ETag and ``last_modified`` a timestamp of the current representation; only
+    2xx responses are replaced.
+    """
+    if response and not (200 <= response.status_code < 300):
+        return response
+    meta = request.META
+    if_match = parse_etags(meta.get("HTTP_IF_MATCH", ""))
+    if_unmodified_since = meta.get("HTTP_IF_UNMODIFIED_SINCE")
+    if_unmodified_since = if_unmodified_since and parse_http_date_safe(if_unmodified_since)
+    if_none_match = parse_etags(meta.get("HTTP_IF_NONE_MATCH", ""))
+    if_modified_since = meta.get("HTTP_IF_MODIFIED_SINCE")
+    if_modified_since = if_modified_since and parse_http_date_safe(if_modified_since)
+    safe = request.method in ("GET", "HEAD")
+
+    if if_match and not _if_match_passes(etag, if_match):
+        return _precondition_failed(request)
+    if (
+        not if_match
+        and if_unmodified_since
+        and not _if_unmodified_since_passes(last_modified, if_unmodified_since)
+    ):
+        return _precondition_failed(request)
+    if if_none_match and not _if_none_match_passes(etag, if_none_match):
+        return _not_modified(request, response) if safe else _precondition_failed(request)
+    if (
+        not if_none_match
+        and if_modified_since
+        and safe
+        and not _if_modified_since_passes(last_modified, if_modified_since)
+    ):
+        return _not_modified(request, response)
+    return response
+
+
+def _if_match_passes(target_etag: str | None, etags: list[str]) -> bool:
+    """RFC 9110 Section 13.1.1: a strong comparison; ``*`` matches any current representation."""
+    if not target_etag:
+        return False
+    if etags == ["*"]:
+        return True
+    if target_etag.startswith("W/"):
+        return False
+    return target_etag in etags
+
+
+def _if_unmodified_since_passes(last_modified: int | None, if_unmodified_since: int) -> bool:
+    """RFC 9110 Section 13.1.4."""
+    return bool(last_modified and last_modified <= if_unmodified_since)
+
+
+def _if_none_match_passes(target_etag: str | None, etags: list[str]) -> bool:
+    """RFC 9110 Section 13.1.2: a weak comparison; ``*`` matches any current representation."""
+    if not target_etag:
+        return True
+    if etags == ["*"]:
+        return False
+    # Weak comparison: drop W/ markers (stripped as characters, giving Django's answers).
+    target = target_etag.strip("W/")
+    return target not in (etag.strip("W/") for etag in etags)
+
+
+def _if_modified_since_passes(last_modified: int | None, if_modified_since: int) -> bool:
+    """RFC 9110 Section 13.1.3."""
+    return not last_modified or last_modified > if_modified_since
+
+
+def patch_response_headers(response: Any, cache_timeout: int | float | None = None) -> None:
+    """Set Expires (unless present) and Cache-Control max-age to ``cache_timeout`` seconds.
+
+    The default timeout is settings.CACHE_MIDDLEWARE_SECONDS (600 when not set); negative means 0.
+    """
+    if cache_timeout is None:
+        cache_timeout = getattr(settings, "CACHE_MIDDLEWARE_SECONDS", 600)
+    cache_timeout = max(cache_timeout, 0)
+    if not response.has_header("Expires"):
+        response.headers["Expires"] = http_date(time.time() + cache_timeout)
+    patch_cache_control(response, max_age=cache_timeout)
+
+
+def add_never_cache_headers(response: Any) -> None:
+    """Mark ``response`` as never to be cached."""
+    patch_response_headers(response, cache_timeout=-1)
+    patch_cache_control(response, no_cache=True, no_store=True, must_revalidate=True, private=True)
+
+
+def patch_vary_headers(response: Any, newheaders: Iterable[str]) -> None:
+    """Add header names to Vary, keeping its order and ignoring case; ``*`` replaces everything."""
+    vary = cc_delim_re.split(response.headers["Vary"]) if response.has_header("Vary") else []
+    present = {header.lower() for header in vary}
+    vary += [header for header in newheaders if header.lower() not in present]
+    response.headers["Vary"] = "*" if "*" in vary else ", ".join(vary)
+
+
+def has_vary_header(response: Any, header_query: str) -> bool:
+    """Return whether the response's Vary header names ``header_query`` (case-insensitively)."""
+    if not response.has_header("Vary"):
+        return False
+    present = {header.lower().strip() for header in cc_delim_re.split(response.headers["Vary"])}
+    return header_query.lower().strip() in present

@@ -1,0 +1,54 @@
+"""View decorators setting Cache-Control (and Expires); for sync and async views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction
+
+from microdj.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+def _check_request(request: Any, decorator_name: str) -> None:
+    if not hasattr(request, "META"):
+        raise TypeError(
+            f"{decorator_name} didn't receive an HttpRequest. If you are decorating a classmethod, be sure "
+            "to use @method_decorator."
+        )
+
+
+def _patching(name: str, patch: Callable[[Any], None]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Build a decorator calling ``patch(response)`` on what the view returns."""
+
+    def decorator(view_func: Callable[..., Any]) -> Callable[..., Any]:
+        if iscoroutinefunction(view_func):
+
+            async def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+                _check_request(request, name)
+                response = await view_func(request, *args, **kwargs)
+                patch(response)
+                return response
+
+        else:
+
+            def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+                _check_request(request, name)
+                response = view_func(request, *args, **kwargs)
+                patch(response)
+                return response
+
+        return wraps(view_func)(_view_wrapper)
+
+    return decorator
+
+
+def cache_control(**kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add Cache-Control directives (as ``patch_cache_control``) to the view's responses."""
+    return _patching("cache_control", lambda response: patch_cache_control(response, **kwargs))
+
+
+def never_cache(view_func: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark the view's responses as never to be cached."""
+    return _patching("never_cache", add_never_cache_headers)(view_func)
