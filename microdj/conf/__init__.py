@@ -8,7 +8,9 @@ Nothing is imported until a setting is first read. Then the module named by the 
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
+import weakref
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -166,17 +168,25 @@ class LazySettings:
         self.__dict__["_wrapped"] = Settings(base)
 
     def add_listener(self, listener: _Listener) -> None:
-        """Call ``listener(name, value)`` whenever a setting changes after start-up (override_settings)."""
-        self._listeners.append(listener)
+        """Call ``listener(name, value)`` whenever a setting changes after start-up (override_settings).
+
+        A bound method is held weakly, so listening does not keep its object alive.
+        """
+        ref = weakref.WeakMethod(listener) if inspect.ismethod(listener) else (lambda: listener)
+        self._listeners.append((listener if not inspect.ismethod(listener) else None, ref))
 
     def remove_listener(self, listener: _Listener) -> None:
         """Stop calling ``listener`` on setting changes."""
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self._listeners[:] = [(f, ref) for f, ref in self._listeners if ref() not in (listener, None)]
 
     def _changed(self, name: str, value: Any) -> None:
-        for listener in list(self._listeners):
-            listener(name, value)
+        alive = []
+        for entry in list(self._listeners):
+            listener = entry[1]()
+            if listener is not None:
+                alive.append(entry)
+                listener(name, value)
+        self._listeners[:] = alive
 
     def _reset(self) -> None:
         """Forget the loaded settings (for tests of the loading itself)."""

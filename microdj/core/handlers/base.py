@@ -29,6 +29,14 @@ logger = logging.getLogger("microdj.request")
 AsyncHandler = Callable[[Any], Awaitable[Any]]
 SyncHandler = Callable[[Any], Any]
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# How a process_view/process_exception hook is called from the async path.
+_ASYNC, _INLINE, _THREAD = "async", "inline", "thread"
+
+
+def _hook_mode(hook: Callable, inline: bool) -> str:
+    if iscoroutinefunction(hook):
+        return _ASYNC
+    return _INLINE if inline else _THREAD
 
 
 def import_string(dotted_path: str) -> Any:
@@ -59,11 +67,26 @@ class BaseHandler:
         self.pool = WorkerPool(settings.SYNC_WORKER_THREADS)
         # PERF: is-this-view-async is decided once per view function, not per request.
         self._view_is_async: dict[Any, bool] = {}
-        self._view_middleware: list[tuple[Callable, bool]] = []
-        self._exception_middleware: list[tuple[Callable, bool]] = []
+        self._view_middleware: list[tuple[Callable, str]] = []
+        self._exception_middleware: list[tuple[Callable, str]] = []
         self._template_response_middleware: list[Callable] = []
         self.guard: Any = None
         self.load_middleware()
+
+    def rebuild(self) -> None:
+        """Reload the URLconf and middleware after a settings change (tests); errors answer every request."""
+        self._view_middleware, self._exception_middleware = [], []
+        self._template_response_middleware = []
+        try:
+            self.resolver = get_resolver(settings.ROOT_URLCONF)
+            self.load_middleware()
+        except Exception as error:
+            problem = error
+
+            async def misconfigured(request: Any) -> Any:
+                raise problem
+
+            self._middleware_chain = misconfigured
 
     # ---------------------------------------------------------------------------------------- chain
     def load_middleware(self) -> None:
@@ -94,14 +117,16 @@ class BaseHandler:
                 continue
             if middleware is None:
                 raise ImproperlyConfigured(f"Middleware factory {path} returned None.")
+            # A sync hook runs in a worker thread (as in Django) unless its middleware says it never blocks.
+            inline = not getattr(middleware, "sync_hooks_in_thread", True)
             if hasattr(middleware, "process_view"):
                 hook = middleware.process_view
-                self._view_middleware.insert(0, (hook, iscoroutinefunction(hook)))
+                self._view_middleware.insert(0, (hook, _hook_mode(hook, inline)))
             if hasattr(middleware, "process_template_response"):
                 self._template_response_middleware.append(middleware.process_template_response)
             if hasattr(middleware, "process_exception"):
                 hook = middleware.process_exception
-                self._exception_middleware.append((hook, iscoroutinefunction(hook)))
+                self._exception_middleware.append((hook, _hook_mode(hook, inline)))
             handler = self._convert(middleware, middleware_is_async)
             handler_is_async = middleware_is_async
         if not factories and innermost_async:
@@ -170,12 +195,15 @@ class BaseHandler:
         match = self._resolve(request)
         callback, args, kwargs = match.func, match.args, match.kwargs
         view_is_async = self._is_async(callback)
-        if view_is_async and request.method not in _BODYLESS_METHODS:
+        if (view_is_async or self._view_middleware) and request.method not in _BODYLESS_METHODS:
+            # Hooks (e.g. CSRF reading POST) and async views may read the body with Django's sync API.
             await self._prefetch_body(request)
         response = None
-        for hook, hook_is_async in self._view_middleware:
-            if hook_is_async:
+        for hook, mode in self._view_middleware:
+            if mode is _ASYNC:
                 response = await hook(request, callback, args, kwargs)
+            elif mode is _INLINE:
+                response = hook(request, callback, args, kwargs)
             else:
                 response = await self.pool.run(hook, request, callback, args, kwargs)
             if response is not None:
@@ -210,9 +238,9 @@ class BaseHandler:
         callback, args, kwargs = match.func, match.args, match.kwargs
         view_is_async = self._is_async(callback)
         response = None
-        for hook, hook_is_async in self._view_middleware:
+        for hook, mode in self._view_middleware:
             result = hook(request, callback, args, kwargs)
-            response = run_on_loop(result, request._loop) if hook_is_async else result
+            response = run_on_loop(result, request._loop) if mode is _ASYNC else result
             if response is not None:
                 break
         if response is None:
@@ -260,9 +288,11 @@ class BaseHandler:
             await request.aread()
 
     async def _process_exception_async(self, request: Any, error: Exception) -> Any:
-        for hook, hook_is_async in self._exception_middleware:
-            if hook_is_async:
+        for hook, mode in self._exception_middleware:
+            if mode is _ASYNC:
                 response = await hook(request, error)
+            elif mode is _INLINE:
+                response = hook(request, error)
             else:
                 response = await self.pool.run(hook, request, error)
             if response is not None:
@@ -270,9 +300,9 @@ class BaseHandler:
         return None
 
     def _process_exception_sync(self, request: Any, error: Exception) -> Any:
-        for hook, hook_is_async in self._exception_middleware:
+        for hook, mode in self._exception_middleware:
             response = hook(request, error)
-            if hook_is_async:
+            if mode is _ASYNC:
                 response = run_on_loop(response, request._loop)
             if response is not None:
                 return response
