@@ -493,10 +493,6 @@ def test_handler_exempt(csrf_site) -> None:
     assert csrf_site.post("/exempt/", {"name": "z"}).content == b"async got z"
 
 
-@pytest.mark.xfail(
-    reason="the handler must set request._dont_enforce_csrf_checks from scope['microdj.test'] (lead)",
-    strict=False,
-)
 def test_handler_test_client_does_not_enforce_by_default(csrf_site) -> None:
     from microdj.test import Client
 
