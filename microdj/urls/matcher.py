@@ -22,9 +22,17 @@ whole rest, otherwise a prefix match is enough.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from microdj.core.exceptions import ImproperlyConfigured
+from microdj.urls.converters import (
+    IntConverter,
+    PathConverter,
+    SlugConverter,
+    StringConverter,
+    UUIDConverter,
+)
 from microdj.urls.exceptions import Resolver404
 from microdj.urls.patterns import RoutePattern
 from microdj.urls.resolvers import ResolverMatch, URLResolver, func_path, join_route
@@ -236,6 +244,8 @@ class Entry:
         "static_path",
         "literal",
         "base",
+        "static_attrs",
+        "flat",
         "extra",
         "app_names",
         "namespaces",
@@ -268,6 +278,7 @@ class Entry:
             "_func_path": path,
             "view_name": ":".join([*self.namespaces, leaf.pattern.name or path]),
         }
+        self.static_attrs = {**self.base, "args": ()}
         self.static_path: str | None = None
         self.literal = ""
         self.steps: list[tuple[list[tuple[int, str, Any]], dict[str, Any], bool]] = []
@@ -299,9 +310,41 @@ class Entry:
             if level.groups and not level.named:
                 self.has_args = True
             self.steps.append((params, level.defaults, depth == len(levels) - 1))
+        self.flat = self._flat_plan()
+
+    def _flat_plan(self) -> tuple[tuple[int, str, Any], ...] | None:
+        """For the usual route (parameters only in the leaf, all from path() converters, no extra kwargs and
+        no positional args): ``(group index, name, to_python or None for identity)`` triples."""
+        if self.has_args:
+            return None
+        *outer, (leaf_params, leaf_defaults, _) = self.steps
+        if leaf_defaults or any(params or defaults for params, defaults, _ in outer):
+            return None
+        plan = []
+        for index, name, converter in leaf_params:
+            if converter is None:
+                return None
+            kind = type(converter)
+            # PERF: the built-in converters' to_python is the identity or int()/UUID(): call those directly.
+            if kind in (StringConverter, SlugConverter, PathConverter):
+                plan.append((index, name, None))
+            elif kind is IntConverter:
+                plan.append((index, name, int))
+            elif kind is UUIDConverter:
+                plan.append((index, name, uuid.UUID))
+            else:
+                plan.append((index, name, converter.to_python))
+        return tuple(plan)
 
     def convert(self, groups: tuple[Any, ...]) -> tuple[tuple[Any, ...], dict[str, Any], dict[str, Any]]:
         """(args, kwargs, captured_kwargs) from the groups of ``self.regex``; ValueError from a converter."""
+        flat = self.flat
+        if flat is not None:
+            found = {
+                name: groups[index] if to_python is None else to_python(groups[index])
+                for index, name, to_python in flat
+            }
+            return (), found, {**found}
         kwargs: dict[str, Any] = {}
         captured: dict[str, Any] = {}
         for params, defaults, is_leaf in self.steps:
@@ -391,7 +434,15 @@ class Matcher:
         """The match for ``path``, or None when Django's nested walk must decide; Resolver404 on a miss."""
         entry = self.static.get(path)
         if entry is not None:
-            return make_match(entry, self.resolver, path, (), dict(entry.extra), {})
+            # PERF: static routes (most of them) build their match inline, from a prepared attribute dict.
+            match = _new(ResolverMatch)
+            match.__dict__ = attrs = entry.static_attrs.copy()
+            extra = entry.extra
+            attrs["kwargs"] = {**extra}
+            attrs["extra_kwargs"] = {**extra}
+            attrs["captured_kwargs"] = {}
+            attrs["_lazy"] = (entry, self.resolver, path)
+            return match
         entry = self._dynamic(path)
         if entry is None:
             raise Resolver404(NotFoundInfo(self.resolver, path))
@@ -436,8 +487,7 @@ def make_match(
     """A ResolverMatch from precomputed entry data; app_names, namespaces and tried are read lazily."""
     # PERF: no __init__: everything but the arguments was computed when the matcher was built.
     match = _new(ResolverMatch)
-    attrs = match.__dict__
-    attrs.update(entry.base)
+    match.__dict__ = attrs = entry.static_attrs.copy()
     attrs["args"] = args
     attrs["kwargs"] = kwargs
     attrs["captured_kwargs"] = captured

@@ -238,6 +238,13 @@ class URLResolver:
         self._matcher = Matcher(self)
         return self._matcher
 
+    def fast_resolver(self) -> Callable[[str], ResolverMatch | None]:
+        """The matcher's own ``resolve``: a ResolverMatch, Resolver404, or None when ``resolve()`` must decide.
+
+        The handler binds it once at start-up to skip this wrapper on every request.
+        """
+        return (self._matcher or self._build_matcher()).resolve
+
     def _resolve_nested(self, path: str) -> ResolverMatch:
         """Django's level-by-level resolution, with the full ``tried`` list."""
         tried: list[list[Any]] = []

@@ -23,6 +23,11 @@ def log_response(
         return
     if level is None:
         level = "error" if response is not None and response.status_code >= 500 else "warning"
+    if not logger.isEnabledFor(logging.getLevelName(level.upper())):
+        # PERF: nothing would be emitted; skip building the record.
+        if response is not None:
+            response._has_been_logged = True
+        return
     exc_info = (type(exception), exception, exception.__traceback__) if exception is not None else None
     # Client-controlled text (the path) is escaped so that it cannot forge log lines.
     escaped = tuple(a.encode("unicode_escape").decode("ascii") if isinstance(a, str) else a for a in args)

@@ -15,9 +15,9 @@ from asgiref.sync import iscoroutinefunction
 
 from microdj.conf import settings
 from microdj.core.exceptions import RequestAborted
-from microdj.core.signals import request_finished, request_started
 from microdj.core.handlers.base import BaseHandler, import_string
 from microdj.core.handlers.exception import response_for_exception
+from microdj.core.signals import request_finished, request_started
 from microdj.http.request import HttpRequest, check_host
 
 logger = logging.getLogger("microdj.request")
@@ -30,10 +30,6 @@ Hook = Callable[[], Any] | str
 # PERF: statuses that carry no body, and Content-Length values, computed once.
 _NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
 _LENGTHS = [str(n).encode() for n in range(4096)]
-
-
-def _content_length(size: int) -> bytes:
-    return _LENGTHS[size] if size < 4096 else str(size).encode()
 
 
 class ASGIHandler(BaseHandler):
@@ -56,22 +52,14 @@ class ASGIHandler(BaseHandler):
         elif name in ("MIDDLEWARE", "ROOT_URLCONF"):
             self.rebuild()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await self.handle_http(scope, receive, send)
-        elif scope["type"] == "lifespan":
-            await self.handle_lifespan(receive, send)
-        else:
-            raise ValueError(
-                f"microdj can only handle ASGI 'http' and 'lifespan' scopes, not {scope['type']!r}. "
-                "Route other protocols (e.g. websockets) to another ASGI application."
-            )
-
     # ------------------------------------------------------------------------------------------- http
-    async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer one HTTP request: build it, run the chain, send the response, clean up."""
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI entry point: answer one HTTP request (build it, run the chain, send, clean up)."""
         # PERF: this is the whole per-request path; the common case (a non-streaming response) is
         # inlined here rather than spread over helper coroutines, each of which would cost a frame.
+        if scope["type"] != "http":
+            await self.handle_other(scope, receive, send)
+            return
         loop = asyncio.get_running_loop()
         if request_started.receivers:
             await request_started.asend(sender=self.__class__, scope=scope)
@@ -107,18 +95,37 @@ class ASGIHandler(BaseHandler):
             if status in _NO_BODY_STATUSES:
                 body = b""
             elif "content-length" not in response.headers._store:
-                headers.append((b"content-length", _content_length(len(body))))
+                size = len(body)
+                headers.append((b"content-length", _LENGTHS[size] if size < 4096 else str(size).encode()))
             if request.method == "HEAD":
                 body = b""
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
         finally:
             if response is not None:
-                response.close()
+                # PERF: a response with nothing to close (the usual case) is only marked closed.
+                if response._resource_closers:
+                    response.close()
+                else:
+                    response.closed = True
             if request._post_files_cleanup is not None:
                 request.close()
             if request_finished.receivers:
                 await request_finished.asend(sender=self.__class__)
+
+    async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one HTTP request (the same as calling the application with an 'http' scope)."""
+        await self(scope, receive, send)
+
+    async def handle_other(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Lifespan is handled; any other scope type is refused with a clear error."""
+        if scope["type"] == "lifespan":
+            await self.handle_lifespan(receive, send)
+            return
+        raise ValueError(
+            f"microdj can only handle ASGI 'http' and 'lifespan' scopes, not {scope['type']!r}. "
+            "Route other protocols (e.g. websockets) to another ASGI application."
+        )
 
     async def _send_stream(self, response: Any, send: Send) -> None:
         if response.is_async:

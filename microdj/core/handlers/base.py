@@ -64,6 +64,7 @@ class BaseHandler:
 
     def __init__(self) -> None:
         self.resolver = get_resolver(settings.ROOT_URLCONF)
+        self._fast_resolve = self.resolver.fast_resolver()
         self.pool = WorkerPool(settings.SYNC_WORKER_THREADS)
         # PERF: is-this-view-async is decided once per view function, not per request.
         self._view_is_async: dict[Any, bool] = {}
@@ -79,6 +80,7 @@ class BaseHandler:
         self._template_response_middleware = []
         try:
             self.resolver = get_resolver(settings.ROOT_URLCONF)
+            self._fast_resolve = self.resolver.fast_resolver()
             self.load_middleware()
         except Exception as error:
             problem = error
@@ -192,36 +194,35 @@ class BaseHandler:
 
     async def _get_response_async(self, request: Any) -> Any:
         """Resolve, run process_view hooks, call the view (sync ones in a worker thread), check the result."""
-        match = self._resolve(request)
-        callback, args, kwargs = match.func, match.args, match.kwargs
-        view_is_async = self._is_async(callback)
-        if (view_is_async or self._view_middleware) and request.method not in _BODYLESS_METHODS:
+        # PERF: the matcher is called directly and the is-async lookup is inlined: this runs per request.
+        if request.urlconf is None:
+            match = self._fast_resolve(request.path_info) or self.resolver.resolve(request.path_info)
+        else:
+            match = get_resolver(request.urlconf).resolve(request.path_info)
+        request.resolver_match = match
+        callback = match.func
+        view_is_async = self._view_is_async.get(callback)
+        if view_is_async is None:
+            view_is_async = self._view_is_async[callback] = iscoroutinefunction(callback)
+        view_middleware = self._view_middleware
+        if (view_is_async or view_middleware) and request.method not in _BODYLESS_METHODS:
             # Hooks (e.g. CSRF reading POST) and async views may read the body with Django's sync API.
             await self._prefetch_body(request)
         response = None
-        for hook, mode in self._view_middleware:
-            if mode is _ASYNC:
-                response = await hook(request, callback, args, kwargs)
-            elif mode is _INLINE:
-                response = hook(request, callback, args, kwargs)
-            else:
-                response = await self.pool.run(hook, request, callback, args, kwargs)
-            if response is not None:
-                break
+        if view_middleware:
+            response = await self._process_view_async(request, callback, match.args, match.kwargs)
         if response is None:
             try:
-                if view_is_async:
-                    guard = self.guard
-                    if guard is None:
-                        response = await callback(request, *args, **kwargs)
-                    else:
-                        token = guard.enter(view_label(callback, match.url_name))
-                        try:
-                            response = await callback(request, *args, **kwargs)
-                        finally:
-                            guard.leave(token)
+                if not view_is_async:
+                    response = await self.pool.run(_call_view, callback, request, match.args, match.kwargs)
+                elif self.guard is None:
+                    response = await callback(request, *match.args, **match.kwargs)
                 else:
-                    response = await self.pool.run(_call_view, callback, request, args, kwargs)
+                    token = self.guard.enter(view_label(callback, match.url_name))
+                    try:
+                        response = await callback(request, *match.args, **match.kwargs)
+                    finally:
+                        self.guard.leave(token)
             except Exception as error:
                 response = await self._process_exception_async(request, error)
                 if response is None:
@@ -231,6 +232,18 @@ class BaseHandler:
         if self._template_response_middleware and callable(getattr(response, "render", None)):
             response = await self.pool.run(self._render_template_response, request, response, callback)
         return response
+
+    async def _process_view_async(self, request: Any, callback: Any, args: tuple, kwargs: dict) -> Any:
+        for hook, mode in self._view_middleware:
+            if mode is _ASYNC:
+                response = await hook(request, callback, args, kwargs)
+            elif mode is _INLINE:
+                response = hook(request, callback, args, kwargs)
+            else:
+                response = await self.pool.run(hook, request, callback, args, kwargs)
+            if response is not None:
+                return response
+        return None
 
     def _get_response_sync(self, request: Any) -> Any:
         """As ``_get_response_async``, from a worker thread (under sync middleware)."""

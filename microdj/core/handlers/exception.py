@@ -7,6 +7,7 @@ logged to ``microdj.request``. ``RequestAborted`` (the client went away) gets no
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Callable
@@ -30,8 +31,9 @@ _DEFAULT_HANDLERS: dict[int, Callable[..., HttpResponseBase]] = {
 }
 
 
+@functools.lru_cache(maxsize=64)
 def error_handler(resolver: Resolver | None, status: int) -> Callable[..., HttpResponseBase]:
-    """The view for an error status: ``handlerNNN`` of the root URLconf, or the default."""
+    """The view for an error status: ``handlerNNN`` of the root URLconf, or the default (cached)."""
     if resolver is not None:
         custom = resolver.resolve_error_handler(status)
         if custom is not None:
