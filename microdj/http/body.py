@@ -32,7 +32,7 @@ LOOP_READ_MESSAGE = (
 class BodyReader:
     """Pulls body chunks from ASGI ``receive``, checking the declared length and the read timeout."""
 
-    __slots__ = ("_receive", "content_length", "received", "done", "timeout")
+    __slots__ = ("_receive", "content_length", "received", "done", "timeout", "_deadline")
 
     def __init__(self, receive: Receive, content_length: int | None, timeout: float | None) -> None:
         self._receive = receive
@@ -40,6 +40,7 @@ class BodyReader:
         self.received = 0
         self.done = False
         self.timeout = timeout
+        self._deadline: float | None = None
 
     async def chunk(self) -> bytes:
         """Return the next non-empty chunk, or b"" at the end of the body."""
@@ -65,14 +66,29 @@ class BodyReader:
         return b""
 
     async def _next_message(self) -> dict[str, Any]:
-        if self.timeout is None:
+        timeout = self.timeout
+        if timeout is None:
             return await self._receive()
+        # The timeout bounds the whole body, from its first read: a client trickling a byte at a time
+        # cannot hold the request open by staying just under a per-message limit.
+        # PERF: no timer per read; a per-loop sweeper cancels the reads that wait past their deadline.
+        sweeper = _sweeper()
+        deadline = self._deadline
+        if deadline is None:
+            deadline = self._deadline = sweeper.loop.time() + timeout
+        task = asyncio.current_task()
+        sweeper.watch(task, deadline, timeout)
         try:
-            async with asyncio.timeout(self.timeout):
-                return await self._receive()
-        except TimeoutError:
+            return await self._receive()
+        except asyncio.CancelledError:
+            if task not in sweeper.expired:
+                raise
+            sweeper.expired.discard(task)
+            task.uncancel()  # type: ignore[union-attr]
             self.done = True
-            raise RequestTimeout(f"The client did not send the request body within {self.timeout} seconds.")
+            raise RequestTimeout(f"The client did not send the request body within {timeout} seconds.") from None
+        finally:
+            sweeper.waiting.pop(task, None)
 
     async def read_all(self, limit: int | None) -> bytes:
         """Read the rest of the body; RequestDataTooBig as soon as it passes ``limit`` bytes."""
@@ -84,6 +100,58 @@ class BodyReader:
                 raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
             parts.append(chunk)
         return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+class _Sweeper:
+    """Per event loop: cancels the tasks whose body read has waited past its deadline.
+
+    One timer runs while reads are waiting, instead of one timer per read; a deadline is kept to within
+    ``SWEEP_INTERVAL`` (or half the timeout, when that is shorter).
+    """
+
+    SWEEP_INTERVAL = 0.25
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.waiting: dict[Any, float] = {}
+        self.expired: set[Any] = set()
+        self.handle: asyncio.TimerHandle | None = None
+        self.interval = self.SWEEP_INTERVAL
+
+    def watch(self, task: Any, deadline: float, timeout: float) -> None:
+        self.waiting[task] = deadline
+        interval = min(self.SWEEP_INTERVAL, max(timeout / 2, 0.001))
+        if self.handle is None or interval < self.interval:
+            if self.handle is not None:
+                self.handle.cancel()
+            self.interval = interval
+            self.handle = self.loop.call_later(interval, self.sweep)
+
+    def sweep(self) -> None:
+        self.handle = None
+        now = self.loop.time()
+        for task, deadline in list(self.waiting.items()):
+            if now >= deadline:
+                del self.waiting[task]
+                self.expired.add(task)
+                task.cancel()
+        if self.waiting:
+            self.handle = self.loop.call_later(self.interval, self.sweep)
+        else:
+            self.interval = self.SWEEP_INTERVAL
+
+
+_current: _Sweeper | None = None
+
+
+def _sweeper() -> _Sweeper:
+    """The sweeper of the running loop (made on first use; replaced when the loop changes)."""
+    global _current
+    loop = asyncio.get_running_loop()
+    sweeper = _current
+    if sweeper is None or sweeper.loop is not loop:
+        sweeper = _current = _Sweeper(loop)
+    return sweeper
 
 
 class EmptyReader(BodyReader):

@@ -204,10 +204,15 @@ class LoopThread:
 
 
 def default_application() -> ASGIApp:
-    """The project's application, ``microdj.asgi.get_asgi_application()`` (imported on first use)."""
-    from microdj.asgi import get_asgi_application
+    """The project's application, ``microdj.asgi.get_asgi_application()`` (imported on first use).
 
-    return get_asgi_application()
+    The blocking-call guard is on ("raise") unless the ASYNC_SAFETY setting names a mode, so a project's
+    own test suite catches blocking calls in async views.
+    """
+    from microdj.asgi import get_asgi_application
+    from microdj.conf import settings
+
+    return get_asgi_application(async_safety="raise" if settings.ASYNC_SAFETY is None else None)
 
 
 class AppRunner:

@@ -16,6 +16,14 @@ from asgiref.sync import iscoroutinefunction
 from microdj.conf import settings
 from microdj.core.exceptions import RequestAborted
 from microdj.core.handlers.base import BaseHandler, import_string
+from microdj.core.handlers.disconnect import (
+    UNBOUND_MONITOR,
+    current_task,
+    end_watch,
+    monitor_for,
+    owns_cancellation,
+)
+from microdj.core.handlers.streaming import send_streaming_response
 from microdj.core.handlers.exception import response_for_exception
 from microdj.core.signals import request_finished, request_started
 from microdj.http.request import HttpRequest, check_host
@@ -35,10 +43,17 @@ _LENGTHS = [str(n).encode() for n in range(4096)]
 class ASGIHandler(BaseHandler):
     """The ASGI application object (``microdj.asgi.get_asgi_application()`` returns one)."""
 
+    # The disconnect monitor of the loop that served the last request (see handlers/disconnect.py).
+    _disconnects = UNBOUND_MONITOR
+
     def __init__(
-        self, on_startup: Iterable[Hook] | None = None, on_shutdown: Iterable[Hook] | None = None
+        self,
+        on_startup: Iterable[Hook] | None = None,
+        on_shutdown: Iterable[Hook] | None = None,
+        *,
+        async_safety: str | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(async_safety=async_safety)
         self.on_startup = [*settings.ON_STARTUP, *(on_startup or ())]
         self.on_shutdown = [*settings.ON_SHUTDOWN, *(on_shutdown or ())]
         hosts = settings.ALLOWED_HOSTS
@@ -64,6 +79,13 @@ class ASGIHandler(BaseHandler):
         if request_started.receivers:
             await request_started.asend(sender=self.__class__, scope=scope)
         request = HttpRequest.from_scope(scope, receive, loop)
+        # PERF: a dict entry per request, no task or timer; only a request still running after
+        # DISCONNECT_CHECK_DELAY gets its client watched for a disconnect.
+        monitor = self._disconnects
+        if monitor.idle or monitor.loop is not loop:
+            monitor = self._disconnects = monitor_for(loop)
+        inflight = monitor.inflight
+        inflight[request] = current_task(loop)
         response = None
         test_state = scope.get("microdj.test")
         if test_state is not None and not test_state.get("enforce_csrf_checks", True):
@@ -75,22 +97,28 @@ class ASGIHandler(BaseHandler):
                 response = await self._middleware_chain(request)
             except RequestAborted:
                 return
+            except asyncio.CancelledError:
+                # The client went away: the view was cancelled; nothing is sent, cleanup still runs.
+                if not owns_cancellation(request):
+                    raise
+                return
             except Exception as error:
                 response = response_for_exception(request, error, self.resolver)
+            finally:
+                if inflight.pop(request, None) is None and end_watch(request) and response is not None:
+                    # A disconnect the view did not let through: its response goes nowhere.
+                    response.close()
+                    response = None
             if test_state is not None:
                 test_state["request"] = request
                 test_state["response"] = response
             if response is None:
                 return
+            if response.streaming:
+                await send_streaming_response(request, response, send, self.pool)
+                return
             status = response.status_code
             headers = response.asgi_headers()
-            if response.streaming:
-                await send({"type": "http.response.start", "status": status, "headers": headers})
-                if request.method == "HEAD" or status in _NO_BODY_STATUSES:
-                    await send({"type": "http.response.body", "body": b""})
-                else:
-                    await self._send_stream(response, send)
-                return
             body = response.content
             if status in _NO_BODY_STATUSES:
                 body = b""
@@ -126,17 +154,6 @@ class ASGIHandler(BaseHandler):
             f"microdj can only handle ASGI 'http' and 'lifespan' scopes, not {scope['type']!r}. "
             "Route other protocols (e.g. websockets) to another ASGI application."
         )
-
-    async def _send_stream(self, response: Any, send: Send) -> None:
-        if response.is_async:
-            async for chunk in response.streaming_content:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        else:
-            iterator = iter(response.streaming_content)
-            pool = self.pool
-            while (chunk := await pool.run(next, iterator, None)) is not None:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b""})
 
     # --------------------------------------------------------------------------------------- lifespan
     async def handle_lifespan(self, receive: Receive, send: Send) -> None:

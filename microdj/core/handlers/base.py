@@ -15,7 +15,7 @@ from importlib import import_module
 from inspect import isawaitable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import iscoroutinefunction
 
 from microdj.conf import settings
 from microdj.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, RequestAborted
@@ -52,17 +52,10 @@ def import_string(dotted_path: str) -> Any:
         raise ImportError(f"Module {module_path!r} does not define a {name!r} attribute.") from error
 
 
-def view_label(func: Any, url_name: str | None) -> str:
-    """A readable name for a view: its dotted path, and its URL name when it has one."""
-    target = getattr(func, "view_class", func)
-    path = f"{getattr(target, '__module__', '?')}.{getattr(target, '__qualname__', repr(target))}"
-    return f"{path} (URL name {url_name!r})" if url_name else path
-
-
 class BaseHandler:
     """Holds the URL resolver, the worker pool and the middleware chain built from settings."""
 
-    def __init__(self) -> None:
+    def __init__(self, async_safety: str | None = None) -> None:
         self.resolver = get_resolver(settings.ROOT_URLCONF)
         self._fast_resolve = self.resolver.fast_resolver()
         self.pool = WorkerPool(settings.SYNC_WORKER_THREADS)
@@ -72,7 +65,32 @@ class BaseHandler:
         self._exception_middleware: list[tuple[Callable, str]] = []
         self._template_response_middleware: list[Callable] = []
         self.guard: Any = None
+        self._labels: dict[tuple[Any, str | None], str] = {}
+        self._install_guard(async_safety)
         self.load_middleware()
+
+    def _install_guard(self, async_safety: str | None) -> None:
+        """Turn the blocking-call guard on for this application unless its mode is "off".
+
+        With the guard off (the default without DEBUG) ``self.guard`` stays None and the request path does
+        not touch it at all.
+        """
+        from microdj.utils import asyncio as guard
+
+        mode = async_safety or guard.guard_mode()
+        if mode == "off":
+            return
+        # An explicit mode is fixed; the settings' mode is followed live (override_settings).
+        if guard.install(async_safety):
+            self.guard = guard
+
+    def _label(self, func: Any, url_name: str | None) -> str:
+        """The guard's label for a view or middleware (cached)."""
+        key = (func, url_name)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self.guard.view_label(func, url_name)
+        return label
 
     def rebuild(self) -> None:
         """Reload the URLconf and middleware after a settings change (tests); errors answer every request."""
@@ -129,6 +147,8 @@ class BaseHandler:
             if hasattr(middleware, "process_exception"):
                 hook = middleware.process_exception
                 self._exception_middleware.append((hook, _hook_mode(hook, inline)))
+            if middleware_is_async and self.guard is not None:
+                middleware = self._guarded(middleware, path)
             handler = self._convert(middleware, middleware_is_async)
             handler_is_async = middleware_is_async
         if not factories and innermost_async:
@@ -136,6 +156,20 @@ class BaseHandler:
             self._middleware_chain: AsyncHandler = self._get_response_async
         else:
             self._middleware_chain = self._adapt(handler, handler_is_async, True)
+
+    def _guarded(self, middleware: Callable, path: str) -> Callable:
+        """Run an async middleware's own code under the blocking-call guard, labelled with its path."""
+        guard = self.guard
+        label = f"middleware {path}"
+
+        async def guarded(request: Any) -> Any:
+            token = guard.enter(label)
+            try:
+                return await middleware(request)
+            finally:
+                guard.leave(token)
+
+        return guarded
 
     def _adapt(self, handler: Callable, is_async: bool, want_async: bool) -> Callable:
         """Make ``handler`` callable in the wanted mode (a thread hop at a mode boundary)."""
@@ -218,7 +252,7 @@ class BaseHandler:
                 elif self.guard is None:
                     response = await callback(request, *match.args, **match.kwargs)
                 else:
-                    token = self.guard.enter(view_label(callback, match.url_name))
+                    token = self.guard.enter(self._label(callback, match.url_name))
                     try:
                         response = await callback(request, *match.args, **match.kwargs)
                     finally:
@@ -277,7 +311,7 @@ class BaseHandler:
         guard = self.guard
         if guard is None:
             return await match.func(request, *match.args, **match.kwargs)
-        token = guard.enter(view_label(match.func, match.url_name))
+        token = guard.enter(self._label(match.func, match.url_name))
         try:
             return await match.func(request, *match.args, **match.kwargs)
         finally:
@@ -358,4 +392,4 @@ def _call_view(callback: Callable, request: Any, args: tuple, kwargs: dict) -> A
     return callback(request, *args, **kwargs)
 
 
-__all__ = ["BaseHandler", "import_string", "markcoroutinefunction", "view_label"]
+__all__ = ["BaseHandler", "import_string"]
