@@ -39,6 +39,13 @@ class RedirectCycleError(Exception):
         self.redirect_chain = last_response.redirect_chain
 
 
+def _same_headers(response: Any, wire: WireResponse) -> bool:
+    """Whether the wire carries exactly the response object's headers (Content-Length aside)."""
+    sent = sorted(line for line in wire.headers if line[0] != b"content-length")
+    own = sorted(line for line in response.asgi_headers() if line[0] != b"content-length")
+    return sent == own
+
+
 def response_from_wire(wire: WireResponse) -> Any:
     """An ``HttpResponse`` holding what the application sent: status, every header, cookies and body.
 
@@ -112,7 +119,8 @@ class ClientMixin:
         if exc_info is not None and self.raise_request_exception:
             raise exc_info[1]
         response = state.get("response")
-        if response is None or response.status_code != wire.status:
+        if response is None or response.status_code != wire.status or not _same_headers(response, wire):
+            # Not what microdj's handler sent as is (e.g. ASGI middleware wraps it): show the wire.
             response = response_from_wire(wire)
         elif response.streaming:
             chunks = wire.chunks
