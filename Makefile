@@ -3,7 +3,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test stress lint bench bench-e2e clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest --cov=microdj --cov-branch --cov-report=term $(PYTEST_ARGS)
+
+stress: $(STAMP)
+	MICRODJ_STRESS=1 $(BIN)/python -m pytest tests/load -m stress $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check microdj tests examples benchmarks

@@ -43,6 +43,7 @@ from microdj.core.files.uploadedfile import InMemoryUploadedFile, TemporaryUploa
 from microdj.core.files.utils import sanitize_upload_name
 from microdj.http.querydict import QueryDict
 from microdj.utils.datastructures import MultiValueDict
+from microdj.utils.http import parse_header_parameters
 
 __all__ = [
     "MAX_PART_HEADER_COUNT",
@@ -125,7 +126,8 @@ class MultiPartParser:
             raise MalformedMultipartError("Invalid Content-Type: a multipart type is required.")
         if not content_type.isascii():
             raise MalformedMultipartError("Invalid non-ASCII Content-Type in multipart.")
-        boundary = parse_options_header(content_type)[1].get("boundary")
+        # Parsed as Django does, so a CR/LF inside the parameter stays in the boundary (and is refused).
+        boundary = parse_header_parameters(content_type)[1].get("boundary")
         if not boundary or not _BOUNDARY_RE.fullmatch(boundary):
             raise MalformedMultipartError("Invalid boundary in multipart.")
         if content_length is not None and content_length < 0:

@@ -38,6 +38,17 @@ class RawPostDataException(Exception):
     """``body`` was asked for after the body stream was read (by ``read()`` or a multipart parse)."""
 
 
+def check_utf8(scope: dict[str, Any]) -> None:
+    """Raise BadRequest unless the request's path and query string are UTF-8 (Django fails with a 500)."""
+    try:
+        scope["path"].encode("utf-8")
+        for raw in (scope.get("raw_path"), scope.get("query_string")):
+            if raw and not raw.isascii():
+                raw.decode("utf-8")
+    except UnicodeError:
+        raise BadRequest("The request's path or query string is not valid UTF-8.") from None
+
+
 class HttpHeaders(CaseInsensitiveMapping):
     """The request's HTTP headers from META, keyed as "Content-Type", "User-Agent", …"""
 
@@ -116,7 +127,8 @@ class HttpRequest:
         self.scope = scope
         self._receive = receive
         self._loop = loop
-        self.method = scope["method"]
+        # Upper-cased as Django does (servers send "GET", so this is a no-op copy for them).
+        self.method = scope["method"].upper()
         path = scope["path"]
         root = scope.get("root_path")
         if root:
@@ -151,7 +163,8 @@ class HttpRequest:
         query = scope.get("query_string", b"")
         meta: dict[str, Any] = {
             "REQUEST_METHOD": self.method,
-            "QUERY_STRING": query.decode("latin-1") if isinstance(query, bytes) else query,
+            # UTF-8 as Django's ASGI handler (which fails on other bytes; README: replaced here).
+            "QUERY_STRING": query.decode("utf-8", "replace") if isinstance(query, bytes) else query,
             "SCRIPT_NAME": script_name,
             "PATH_INFO": self.path_info,
             "wsgi.multithread": True,
@@ -434,6 +447,10 @@ class HttpRequest:
         """The raw body (bounded by DATA_UPLOAD_MAX_MEMORY_SIZE)."""
         body = self.__dict__.get("_body")
         if body is None:
+            length = self._reader.content_length
+            if length is not None and not self._read_started:
+                # Known without I/O: raised here as in Django, even where the body cannot be received.
+                self._check_data_too_big(length)
             body = run_sync(self.aread(), self._loop, "request.body")
         return body
 
@@ -561,6 +578,10 @@ class HttpRequest:
 
     def _load_post_and_files(self) -> None:
         if not self._forms_without_io():
+            length = self._reader.content_length
+            if length is not None and self.content_type != "multipart/form-data":
+                # Known without I/O: raised here as in Django, even where the body cannot be received.
+                self._check_data_too_big(length)
             run_sync(self._aload_post_and_files(), self._loop, "request.POST")
 
     @property

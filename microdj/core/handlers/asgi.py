@@ -26,7 +26,7 @@ from microdj.core.handlers.disconnect import (
 from microdj.core.handlers.streaming import send_streaming_response
 from microdj.core.handlers.exception import response_for_exception
 from microdj.core.signals import request_finished, request_started
-from microdj.http.request import HttpRequest, check_host
+from microdj.http.request import HttpRequest, check_host, check_utf8
 
 logger = logging.getLogger("microdj.request")
 
@@ -92,6 +92,9 @@ class ASGIHandler(BaseHandler):
             request._dont_enforce_csrf_checks = True
         try:
             try:
+                # PERF: two isascii() calls; only a non-ASCII path or query string is looked at closely.
+                if not (scope["path"].isascii() and scope.get("query_string", b"").isascii()):
+                    check_utf8(scope)
                 if self._check_hosts:
                     check_host(request._get_raw_host())
                 response = await self._middleware_chain(request)
