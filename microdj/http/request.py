@@ -447,8 +447,15 @@ class HttpRequest:
         """The raw body (bounded by DATA_UPLOAD_MAX_MEMORY_SIZE)."""
         body = self.__dict__.get("_body")
         if body is None:
+            if self._read_started:
+                # Said here too: on the event loop, run_sync() would refuse before aread() could say it.
+                raise RawPostDataException("You cannot access body after reading from request's data stream")
             length = self._reader.content_length
             if length is not None and not self._read_started:
+                if length == 0:
+                    # Declared empty: no I/O, so this works on the event loop too (async views).
+                    self._body, self._stream = b"", BytesIO()
+                    return b""
                 # Known without I/O: raised here as in Django, even where the body cannot be received.
                 self._check_data_too_big(length)
             body = run_sync(self.aread(), self._loop, "request.body")
@@ -528,6 +535,13 @@ class HttpRequest:
             return True
         content_type = self.content_type
         if content_type == "multipart/form-data":
+            if self._reader.content_length == 0 and not self._read_started:
+                from microdj.http.multipartparser import MultiPartParser
+
+                # Declared empty: a valid boundary gives empty forms without I/O, as in Django.
+                MultiPartParser(self.META.get("CONTENT_TYPE", ""), 0, encoding=self.encoding)
+                self._empty_forms()
+                return True
             return False
         if content_type != "application/x-www-form-urlencoded":
             self._empty_forms()
@@ -540,7 +554,9 @@ class HttpRequest:
             )
         body = self.__dict__.get("_body")
         if body is None:
-            return False
+            if self._reader.content_length != 0 or self._read_started:
+                return False
+            body = self.body  # declared empty: no I/O
         self._post = QueryDict(body, encoding="utf-8")
         self._files = MultiValueDict()
         return True

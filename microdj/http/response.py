@@ -9,6 +9,7 @@ import io
 import json
 import mimetypes
 import os
+import secrets
 import warnings
 from collections.abc import AsyncIterator, Iterable, Iterator
 from functools import cached_property
@@ -20,9 +21,15 @@ from asgiref.sync import async_to_sync, sync_to_async
 
 from microdj.core.exceptions import DisallowedRedirect
 from microdj.core.serializers.json import DjangoJSONEncoder
+from microdj.http import ranges
 from microdj.http.response_base import BadHeaderError, HttpResponseBase, ResponseHeaders
 from microdj.utils.encoding import iri_to_uri
-from microdj.utils.http import MAX_URL_REDIRECT_LENGTH, content_disposition_header
+from microdj.utils.http import (
+    MAX_URL_REDIRECT_LENGTH,
+    content_disposition_header,
+    http_date,
+    parse_http_date_safe,
+)
 
 __all__ = [
     "BadHeaderError",
@@ -228,6 +235,11 @@ class StreamingHttpResponse(HttpResponseBase):
         return b"".join(self.streaming_content)
 
 
+# The headers a 304 keeps from the 200 it replaces.
+_NOT_MODIFIED_HEADERS = frozenset(
+    {"cache-control", "content-location", "date", "etag", "expires", "last-modified", "vary"}
+)
+
 # Content-Type for files whose guessed encoding browsers would otherwise decompress on the fly.
 _COMPRESSED_TYPES = {
     "br": "application/x-brotli",
@@ -239,15 +251,108 @@ _COMPRESSED_TYPES = {
 
 
 class FileResponse(StreamingHttpResponse):
-    """A streaming response for a file-like object, read ``block_size`` bytes at a time."""
+    """A streaming response for a file-like object, read ``block_size`` bytes at a time.
+
+    Served by microdj's handler, it also answers conditional and ``Range`` requests (``apply_request``).
+    """
 
     block_size = 4096
+    # The handler calls apply_request() for responses that set this.
+    _range_capable = True
+    # Where the file's content starts and how long it is, when it can be read at any offset.
+    _file_base: int | None = None
+    _file_size: int | None = None
 
     def __init__(self, *args: Any, as_attachment: bool = False, filename: str = "", **kwargs: Any) -> None:
         self.as_attachment = as_attachment
         self.filename = filename
         self._no_explicit_content_type = kwargs.get("content_type") is None
         super().__init__(*args, **kwargs)
+
+    def apply_request(self, request: Any) -> None:
+        """Answer ``request``'s conditional and Range headers (a microdj addition; Django's ignores them).
+
+        For a 200 to GET or HEAD: set Last-Modified from the file's mtime (unless set); 304 when
+        If-None-Match matches the ETag header or If-Modified-Since is not older than Last-Modified. For a
+        GET of a seekable file of known size: 206 for satisfiable ranges (multipart/byteranges for more
+        than one), 416 when none is, the whole file when If-Range no longer holds or the set is ignored.
+        """
+        filelike = self.file_to_stream
+        if self.status_code != 200 or filelike is None or request.method not in ("GET", "HEAD"):
+            return
+        last_modified = self._last_modified(filelike)
+        etag = self.headers.get("ETag")
+        meta = request.META
+        if ranges.is_not_modified(meta, etag, last_modified):
+            self._not_modified()
+            return
+        size = self._file_size
+        if size is None:
+            return
+        self.headers["Accept-Ranges"] = "bytes"
+        header = meta.get("HTTP_RANGE")
+        if request.method != "GET" or not header:
+            return
+        if_range = meta.get("HTTP_IF_RANGE")
+        if if_range is not None and not ranges.if_range_holds(if_range, etag, last_modified):
+            return
+        spans = ranges.parse_byte_ranges(header, size)
+        if spans is None:
+            return
+        base = self._file_base
+        assert base is not None
+        if not spans:
+            self.status_code = 416
+            self.headers["Content-Range"] = f"bytes */{size}"
+            self.headers["Content-Length"] = "0"
+            for name in ("Content-Type", "Content-Disposition"):
+                self.headers.pop(name)
+            self._replace_iterator(iter(()))
+            return
+        self.status_code = 206
+        if len(spans) == 1:
+            ((start, stop),) = spans
+            self.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
+            self.headers["Content-Length"] = str(stop - start)
+            self._replace_iterator(ranges.read_span(filelike, base + start, stop - start, self.block_size))
+            return
+        boundary = secrets.token_hex(16)
+        content_type = self.headers.get("Content-Type", "application/octet-stream")
+        body, length = ranges.byteranges(
+            filelike, base, spans, size, content_type, boundary, self.block_size
+        )
+        self.headers["Content-Type"] = f"multipart/byteranges; boundary={boundary}"
+        self.headers["Content-Length"] = str(length)
+        self._replace_iterator(body)
+
+    def _last_modified(self, filelike: Any) -> int | None:
+        """Last-Modified as a timestamp: the header if set, else the file's mtime (then set as the header)."""
+        header = self.headers.get("Last-Modified")
+        if header is not None:
+            return parse_http_date_safe(header)
+        try:
+            mtime = os.fstat(filelike.fileno()).st_mtime
+        except (AttributeError, OSError, ValueError):
+            name = getattr(filelike, "name", None)
+            if not isinstance(name, str):
+                return None
+            try:
+                mtime = os.stat(name).st_mtime
+            except (OSError, ValueError):
+                return None
+        self.headers["Last-Modified"] = http_date(mtime)
+        return int(mtime)
+
+    def _not_modified(self) -> None:
+        """Become a 304 keeping only the headers RFC 9110 15.4.5 asks for (and cookies)."""
+        self.status_code = 304
+        for name in list(self.headers):
+            if name.lower() not in _NOT_MODIFIED_HEADERS:
+                del self.headers[name]
+        self._replace_iterator(iter(()))
+
+    def _replace_iterator(self, iterator: Iterator[bytes]) -> None:
+        StreamingHttpResponse._set_streaming_content(self, iterator)
 
     def _set_streaming_content(self, value: Any) -> None:
         if not hasattr(value, "read"):
@@ -269,7 +374,8 @@ class FileResponse(StreamingHttpResponse):
             if seekable:
                 start = filelike.tell()
                 filelike.seek(0, io.SEEK_END)
-                self.headers["Content-Length"] = filelike.tell() - start
+                self._file_base, self._file_size = start, filelike.tell() - start
+                self.headers["Content-Length"] = self._file_size
                 filelike.seek(start)
             elif hasattr(filelike, "getbuffer"):
                 self.headers["Content-Length"] = filelike.getbuffer().nbytes - filelike.tell()

@@ -321,11 +321,10 @@ class BaseHandler:
     async def _prefetch_body(request: Any) -> None:
         """Receive the body before an async view runs, so Django's sync ``body``/``POST`` work in it.
 
-        A body whose declared length is over DATA_UPLOAD_MAX_MEMORY_SIZE is left unread; reading it
-        later raises RequestDataTooBig, as in Django.
+        Called for methods that carry a body (not GET, HEAD, OPTIONS, TRACE), declared or not: without a
+        Content-Length (HTTP/2) the first message tells. A body whose declared length is over
+        DATA_UPLOAD_MAX_MEMORY_SIZE is left unread; reading it later raises RequestDataTooBig, as in Django.
         """
-        if not request.has_body():
-            return
         if request.method == "POST" and request.content_type == "multipart/form-data":
             await request.apost()
             return

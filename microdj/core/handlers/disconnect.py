@@ -20,6 +20,7 @@ code to stop sending a body nobody receives.
 from __future__ import annotations
 
 import asyncio
+import sys
 import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -30,6 +31,7 @@ __all__ = [
     "DisconnectMonitor",
     "UNBOUND_MONITOR",
     "Watch",
+    "current_task",
     "end_watch",
     "monitor_for",
     "owns_cancellation",
@@ -37,6 +39,13 @@ __all__ = [
 
 #: How long a request runs before its client is watched for a disconnect (seconds); also the tick period.
 DISCONNECT_CHECK_DELAY = 0.05
+
+#: ``current_task(loop)``: the task running on ``loop``.
+if sys.version_info < (3, 12):  # pragma: no branch
+    # PERF: 3.11's asyncio.current_task() is pure Python (~170 ns); the lookup it does is one dict get.
+    current_task = asyncio.tasks._current_tasks.get  # type: ignore[attr-defined]
+else:  # pragma: no cover - C-accelerated since 3.12
+    current_task = asyncio.current_task
 
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -75,7 +84,7 @@ class Watch:
         self.cancel_consumed = False
         self.watcher: asyncio.Task | None = None
         self.watching = False
-        self.arrived: asyncio.Event | None = None
+        self.arrived = asyncio.Event()
         previous = request.__dict__.get("_disconnect_watch")
         # Messages taken by an earlier watch of this request and not yet read by the body reader.
         self.backlog: deque[Message] = previous.backlog if previous is not None else deque()
@@ -106,8 +115,7 @@ class Watch:
             while True:
                 message = await self.receive()
                 self.backlog.append(message)
-                if self.arrived is not None:
-                    self.arrived.set()
+                self.arrived.set()
                 if message["type"] == "http.disconnect":
                     self._disconnect()
                     return
@@ -119,8 +127,7 @@ class Watch:
             return
         finally:
             self.watching = False
-            if self.arrived is not None:
-                self.arrived.set()
+            self.arrived.set()
 
     async def _reader_receive(self) -> Message:
         """The body reader's ``receive``: messages the watcher took first, else ``receive()`` itself."""
@@ -132,8 +139,6 @@ class Watch:
                 if message["type"] == "http.disconnect":
                     self._disconnect()
                 return message
-            if self.arrived is None:
-                self.arrived = asyncio.Event()
             self.arrived.clear()
             await self.arrived.wait()
 
@@ -158,8 +163,7 @@ class Watch:
         if watcher is not None:
             self.watcher = None
             watcher.cancel()
-        if self.arrived is not None:
-            self.arrived.set()
+        self.arrived.set()
 
 
 class DisconnectMonitor:

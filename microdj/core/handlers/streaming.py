@@ -57,7 +57,7 @@ class _Stop:
 
 
 async def send_streaming_response(request: Any, response: Any, send: Send, pool: Any) -> None:
-    """Send ``response`` (streaming) for ``request``: start, then the body unless HEAD or a bodiless status."""
+    """Send streaming ``response`` for ``request``: start, then the body unless HEAD or a bodiless status."""
     if getattr(response, "_range_capable", False):
         response.apply_request(request)
     status = response.status_code
