@@ -158,25 +158,30 @@ def _message(call: str, label: str, call_site: str, location: str, hint: str) ->
 
 # -- the mark ------------------------------------------------------------------------------------------------
 
-# (label, id of the thread running the loop) while user async code runs; None otherwise.
-_USER_CODE: ContextVar[tuple[str, int] | None] = ContextVar("microdj_user_code", default=None)
+# (label, id of the thread running the loop, mode or None) while user async code runs; None otherwise.
+# A mode in the mark (an application's own ``async_safety``) wins over the process-wide one.
+_Mark = tuple[str, int, str | None]
+_USER_CODE: ContextVar[_Mark | None] = ContextVar("microdj_user_code", default=None)
 
 
-def enter(label: str) -> Token[tuple[str, int] | None]:
-    """Mark user async code (described by ``label``) as running on this thread; pass the token to leave()."""
+def enter(label: str, mode: str | None = None) -> Token[_Mark | None]:
+    """Mark user async code (described by ``label``) as running on this thread; pass the token to leave().
+
+    ``mode`` ("raise" or "warn") applies to this code only; None follows the installed mode.
+    """
     # PERF: runs around every async view/middleware/body step while the guard is on: one tuple, one set.
-    return _USER_CODE.set((label, threading.get_ident()))
+    return _USER_CODE.set((label, threading.get_ident(), mode))
 
 
-def leave(token: Token[tuple[str, int] | None]) -> None:
+def leave(token: Token[_Mark | None]) -> None:
     """Undo the enter() that returned ``token``."""
     _USER_CODE.reset(token)
 
 
 @contextmanager
-def user_code(label: str) -> Iterator[None]:
+def user_code(label: str, mode: str | None = None) -> Iterator[None]:
     """Context manager form of enter()/leave()."""
-    token = enter(label)
+    token = enter(label, mode)
     try:
         yield
     finally:
@@ -199,7 +204,7 @@ class _Scope:
         self.forbid = forbid
         self.given_label = label
         self.label = label or "code under forbid_blocking()"
-        self._tokens: list[Token[tuple[str, int] | None]] = []
+        self._tokens: list[Token[_Mark | None]] = []
 
     def __enter__(self) -> None:
         if self.forbid:
@@ -397,9 +402,11 @@ def _location(frame: FrameType) -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno} (in {frame.f_code.co_qualname})"
 
 
-def _verdict(label: str, call: str, hint: str, frame: FrameType | None) -> BlockingCallError | None:
+def _verdict(
+    label: str, call: str, hint: str, frame: FrameType | None, mode: str | None = None
+) -> BlockingCallError | None:
     """Decide about a blocking call made on the loop thread: an error to raise, or None to let it run."""
-    mode = _current_mode()
+    mode = mode or _current_mode()
     if mode == "off":
         return None
     while frame is not None and frame.f_globals.get("__name__") in _OWN_MODULES:
@@ -430,13 +437,13 @@ def _verdict(label: str, call: str, hint: str, frame: FrameType | None) -> Block
 
 
 def _blocked(
-    original: Callable[..., Any], call: str, hint: str, mark: tuple[str, int], args: Any, kwargs: Any
+    original: Callable[..., Any], call: str, hint: str, mark: _Mark, args: Any, kwargs: Any
 ) -> Any:
     """Called by a guarded function about to block the loop: raise, or warn and run it with the mark off."""
     token = _USER_CODE.set(None)  # nothing below (logging, settings, the call itself) fires again
     try:
         if _state.patched:
-            error = _verdict(mark[0], call, hint, sys._getframe(1))
+            error = _verdict(mark[0], call, hint, sys._getframe(1), mark[2])
             if error is not None:
                 raise error
         return original(*args, **kwargs)

@@ -190,9 +190,16 @@ def test_enter_and_leave_set_the_mark_for_this_thread() -> None:
 
     assert guard_module._USER_CODE.get() is None
     token = enter("label")
-    assert guard_module._USER_CODE.get() == ("label", threading.get_ident())
-    leave(token)
+    try:
+        assert guard_module._USER_CODE.get() == ("label", threading.get_ident(), None)
+    finally:
+        leave(token)
     assert guard_module._USER_CODE.get() is None
+    token = enter("label", "warn")
+    try:
+        assert guard_module._USER_CODE.get() == ("label", threading.get_ident(), "warn")
+    finally:
+        leave(token)
 
 
 def test_allow_blocking_context_manager_and_decorators(guard: None) -> None:

@@ -118,7 +118,15 @@ class ASGIHandler(BaseHandler):
             if response is None:
                 return
             if response.streaming:
-                await send_streaming_response(request, response, send, self.pool)
+                guard = self.guard
+                if guard is None:
+                    await send_streaming_response(request, response, send, self.pool)
+                else:
+                    match = request.resolver_match
+                    label = self._label(match.func, match.url_name) if match else "a streaming response"
+                    await send_streaming_response(
+                        request, response, send, self.pool, guard, label, self._guard_mode
+                    )
                 return
             status = response.status_code
             headers = response.asgi_headers()

@@ -65,6 +65,7 @@ class BaseHandler:
         self._exception_middleware: list[tuple[Callable, str]] = []
         self._template_response_middleware: list[Callable] = []
         self.guard: Any = None
+        self._guard_mode: str | None = async_safety
         self._labels: dict[tuple[Any, str | None], str] = {}
         self._install_guard(async_safety)
         self.load_middleware()
@@ -161,9 +162,10 @@ class BaseHandler:
         """Run an async middleware's own code under the blocking-call guard, labelled with its path."""
         guard = self.guard
         label = f"middleware {path}"
+        mode = self._guard_mode
 
         async def guarded(request: Any) -> Any:
-            token = guard.enter(label)
+            token = guard.enter(label, mode)
             try:
                 return await middleware(request)
             finally:
@@ -252,7 +254,7 @@ class BaseHandler:
                 elif self.guard is None:
                     response = await callback(request, *match.args, **match.kwargs)
                 else:
-                    token = self.guard.enter(self._label(callback, match.url_name))
+                    token = self.guard.enter(self._label(callback, match.url_name), self._guard_mode)
                     try:
                         response = await callback(request, *match.args, **match.kwargs)
                     finally:
@@ -311,7 +313,7 @@ class BaseHandler:
         guard = self.guard
         if guard is None:
             return await match.func(request, *match.args, **match.kwargs)
-        token = guard.enter(self._label(match.func, match.url_name))
+        token = guard.enter(self._label(match.func, match.url_name), self._guard_mode)
         try:
             return await match.func(request, *match.args, **match.kwargs)
         finally:

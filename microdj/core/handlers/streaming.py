@@ -56,8 +56,14 @@ class _Stop:
             self.task.uncancel()
 
 
-async def send_streaming_response(request: Any, response: Any, send: Send, pool: Any) -> None:
-    """Send streaming ``response`` for ``request``: start, then the body unless HEAD or a bodiless status."""
+async def send_streaming_response(
+    request: Any, response: Any, send: Send, pool: Any, guard: Any = None, label: str = "", mode: Any = None
+) -> None:
+    """Send streaming ``response`` for ``request``: start, then the body unless HEAD or a bodiless status.
+
+    With ``guard`` (the blocking-call guard module), an async body is iterated under its mark, ``label``
+    naming the view.
+    """
     if getattr(response, "_range_capable", False):
         response.apply_request(request)
     status = response.status_code
@@ -73,7 +79,12 @@ async def send_streaming_response(request: Any, response: Any, send: Send, pool:
     watch.poll()
     try:
         if response.is_async:
-            await _send_async(response, send, stop)
+            token = None if guard is None else guard.enter(f"streaming body of {label}", mode)
+            try:
+                await _send_async(response, send, stop)
+            finally:
+                if token is not None:
+                    guard.leave(token)
         else:
             await _send_sync(response, send, stop, pool)
     finally:
