@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
+from microdj.utils.functional import cached_property
 from microdj.utils.http import parse_header_parameters
 
 

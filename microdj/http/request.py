@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-from functools import cached_property
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -22,6 +21,7 @@ from microdj.http.mediatype import MediaType
 from microdj.http.querydict import QueryDict
 from microdj.utils.datastructures import CaseInsensitiveMapping, MultiValueDict
 from microdj.utils.encoding import escape_uri_path, iri_to_uri
+from microdj.utils.functional import cached_property
 from microdj.utils.http import parse_header_parameters
 
 if TYPE_CHECKING:
@@ -156,6 +156,14 @@ class HttpRequest:
             return None
         return ",".join(value.decode("latin-1") for value in found)
 
+    def _header(self, meta_key: str, name: bytes) -> str | None:
+        """One header, from META when it is built, else straight from the scope (as META would have it)."""
+        # PERF: body handling needs only Content-Type/Length; building all of META costs far more.
+        meta = self.__dict__.get("META")
+        if meta is not None or not self.scope:
+            return (meta or {}).get(meta_key)
+        return self._scope_header(name)
+
     @cached_property
     def META(self) -> dict[str, Any]:  # noqa: N802 - Django's name
         scope = self.scope
@@ -216,7 +224,7 @@ class HttpRequest:
         return parse_cookie(cookie) if cookie else {}
 
     def _content_type_params(self) -> tuple[str, dict[str, str]]:
-        content_type, params = parse_header_parameters(self.META.get("CONTENT_TYPE", ""))
+        content_type, params = parse_header_parameters(self._header("CONTENT_TYPE", b"content-type") or "")
         self.__dict__["content_type"] = content_type
         self.__dict__["content_params"] = params
         charset = params.get("charset")
@@ -398,7 +406,7 @@ class HttpRequest:
     # ----------------------------------------------------------------------------------------------- body
     @cached_property
     def _reader(self) -> BodyReader:
-        length = self.META.get("CONTENT_LENGTH")
+        length = self._header("CONTENT_LENGTH", b"content-length")
         content_length = None
         if length:
             try:
@@ -416,7 +424,7 @@ class HttpRequest:
         reader = self._reader
         if reader.content_length is not None:
             return reader.content_length > 0 and not reader.done
-        return not reader.done and "HTTP_TRANSFER_ENCODING" in self.META
+        return not reader.done and self._header("HTTP_TRANSFER_ENCODING", b"transfer-encoding") is not None
 
     def _check_data_too_big(self, length: int) -> None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -539,7 +547,7 @@ class HttpRequest:
                 from microdj.http.multipartparser import MultiPartParser
 
                 # Declared empty: a valid boundary gives empty forms without I/O, as in Django.
-                MultiPartParser(self.META.get("CONTENT_TYPE", ""), 0, encoding=self.encoding)
+                MultiPartParser(self._header("CONTENT_TYPE", b"content-type") or "", 0, encoding=self.encoding)
                 self._empty_forms()
                 return True
             return False
@@ -575,7 +583,7 @@ class HttpRequest:
 
         reader = self._reader
         parser = MultiPartParser(
-            self.META.get("CONTENT_TYPE", ""), reader.content_length, encoding=self.encoding
+            self._header("CONTENT_TYPE", b"content-type") or "", reader.content_length, encoding=self.encoding
         )
         self._post_files_cleanup = parser.cleanup
         try:

@@ -12,7 +12,6 @@ import os
 import secrets
 import warnings
 from collections.abc import AsyncIterator, Iterable, Iterator
-from functools import cached_property
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +23,7 @@ from microdj.core.serializers.json import DjangoJSONEncoder
 from microdj.http import ranges
 from microdj.http.response_base import BadHeaderError, HttpResponseBase, ResponseHeaders
 from microdj.utils.encoding import iri_to_uri
+from microdj.utils.functional import cached_property
 from microdj.utils.http import (
     MAX_URL_REDIRECT_LENGTH,
     content_disposition_header,
