@@ -86,7 +86,9 @@ class BodyReader:
             sweeper.expired.discard(task)
             task.uncancel()  # type: ignore[union-attr]
             self.done = True
-            raise RequestTimeout(f"The client did not send the request body within {timeout} seconds.") from None
+            raise RequestTimeout(
+                f"The client did not send the request body within {timeout} seconds."
+            ) from None
         finally:
             sweeper.waiting.pop(task, None)
 

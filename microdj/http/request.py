@@ -547,7 +547,9 @@ class HttpRequest:
                 from microdj.http.multipartparser import MultiPartParser
 
                 # Declared empty: a valid boundary gives empty forms without I/O, as in Django.
-                MultiPartParser(self._header("CONTENT_TYPE", b"content-type") or "", 0, encoding=self.encoding)
+                MultiPartParser(
+                    self._header("CONTENT_TYPE", b"content-type") or "", 0, encoding=self.encoding
+                )
                 self._empty_forms()
                 return True
             return False

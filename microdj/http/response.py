@@ -318,9 +318,7 @@ class FileResponse(StreamingHttpResponse):
             return
         boundary = secrets.token_hex(16)
         content_type = self.headers.get("Content-Type", "application/octet-stream")
-        body, length = ranges.byteranges(
-            filelike, base, spans, size, content_type, boundary, self.block_size
-        )
+        body, length = ranges.byteranges(filelike, base, spans, size, content_type, boundary, self.block_size)
         self.headers["Content-Type"] = f"multipart/byteranges; boundary={boundary}"
         self.headers["Content-Length"] = str(length)
         self._replace_iterator(body)

@@ -436,9 +436,7 @@ def _verdict(
     return BlockingCallError(message, call=call, label=label, call_site=call_site, location=location)
 
 
-def _blocked(
-    original: Callable[..., Any], call: str, hint: str, mark: _Mark, args: Any, kwargs: Any
-) -> Any:
+def _blocked(original: Callable[..., Any], call: str, hint: str, mark: _Mark, args: Any, kwargs: Any) -> Any:
     """Called by a guarded function about to block the loop: raise, or warn and run it with the mark off."""
     token = _USER_CODE.set(None)  # nothing below (logging, settings, the call itself) fires again
     try:

@@ -67,6 +67,7 @@ class BaseHandler:
         self.guard: Any = None
         self._guard_mode: str | None = async_safety
         self._labels: dict[tuple[Any, str | None], str] = {}
+        self._deferred_classes: dict[type, bool] = {}
         self._install_guard(async_safety)
         self.load_middleware()
 
@@ -265,8 +266,10 @@ class BaseHandler:
                     raise
         if not isinstance(response, HttpResponseBase):
             self._check_response(response, callback)
-        if self._template_response_middleware and callable(getattr(response, "render", None)):
-            response = await self.pool.run(self._render_template_response, request, response, callback)
+        # PERF: one dict lookup per request decides whether the response class renders later.
+        deferred = self._deferred_classes.get(response.__class__)
+        if deferred or (deferred is None and self._is_deferred(response)):
+            response = await self._render_async(request, response)
         return response
 
     async def _process_view_async(self, request: Any, callback: Any, args: tuple, kwargs: dict) -> Any:
@@ -303,8 +306,8 @@ class BaseHandler:
                 if response is None:
                     raise
         self._check_response(response, callback)
-        if self._template_response_middleware and callable(getattr(response, "render", None)):
-            response = self._render_template_response(request, response, callback)
+        if self._is_deferred(response):
+            response = run_on_loop(self._render_async(request, response), request._loop)
         return response
 
     async def _call_async_view(self, request: Any, match: Any) -> Any:
@@ -356,11 +359,35 @@ class BaseHandler:
                 return response
         return None
 
-    def _render_template_response(self, request: Any, response: Any, callback: Any) -> Any:
+    def _is_deferred(self, response: Any) -> bool:
+        """Whether ``response`` renders later (has a callable ``render``), as a TemplateResponse does."""
+        # PERF: decided once per response class; plain responses answer with one dict lookup.
+        cls = response.__class__
+        deferred = self._deferred_classes.get(cls)
+        if deferred is None:
+            deferred = self._deferred_classes[cls] = callable(getattr(cls, "render", None))
+        return deferred
+
+    async def _render_async(self, request: Any, response: Any) -> Any:
+        """Run process_template_response hooks, then render (awaited if async), as Django does.
+
+        An error while rendering goes through the process_exception hooks.
+        """
         for hook in self._template_response_middleware:
-            response = hook(request, response)
-            self._check_response(response, hook, "process_template_response")
-        rendered = response.render()
+            result = hook(request, response)
+            response = await result if iscoroutinefunction(hook) else result
+            if not isinstance(response, HttpResponseBase):
+                self._check_response(response, hook, "process_template_response")
+        try:
+            if iscoroutinefunction(response.render):
+                rendered = await response.render()
+            else:
+                rendered = await self.pool.run(response.render)
+        except Exception as error:
+            handled = await self._process_exception_async(request, error)
+            if handled is None:
+                raise
+            return handled
         return response if rendered is None else rendered
 
     @staticmethod

@@ -46,7 +46,14 @@ def _status_response(request: Any, resolver: Resolver | None, status: int, error
         return error_handler(resolver, status)(request, exception=error)
     except Exception:
         # A broken custom error view must not hide the original error behind a crash.
+        _signal_exception(request)
         return handle_uncaught_exception(request, resolver, sys.exc_info())
+
+
+def _signal_exception(request: Any) -> None:
+    if got_request_exception.receivers:
+        # Receivers of this signal must be sync: it is sent from wherever the error was caught.
+        got_request_exception.send_robust(sender=None, request=request)
 
 
 def response_for_exception(request: Any, error: BaseException, resolver: Resolver | None) -> Any:
@@ -81,9 +88,7 @@ def response_for_exception(request: Any, error: BaseException, resolver: Resolve
         response = _bad_request(request, resolver, error)
         _log_security(error, request, response)
     else:
-        if got_request_exception.receivers:
-            # Receivers of this signal must be sync: it is sent from wherever the error was caught.
-            got_request_exception.send_robust(sender=None, request=request)
+        _signal_exception(request)
         log_response(
             "Internal Server Error: %s",
             request.path,

@@ -39,6 +39,8 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._idle = 0
+        # Bumped by shutdown(): threads of an older generation no longer count as idle.
+        self._generation = 0
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
         """Run ``func(*args)`` in a worker thread and return (or raise) its outcome."""
@@ -54,14 +56,17 @@ class WorkerPool:
                 self._idle -= 1
             elif len(self._threads) < self.max_threads:
                 thread = threading.Thread(
-                    target=self._work, name=f"{self.name}-{len(self._threads) + 1}", daemon=True
+                    target=self._work,
+                    args=(self._queue, self._generation),
+                    name=f"{self.name}-{len(self._threads) + 1}",
+                    daemon=True,
                 )
                 self._threads.append(thread)
                 thread.start()
         self._queue.put(item)
 
-    def _work(self) -> None:
-        get = self._queue.get
+    def _work(self, work: queue.SimpleQueue, generation: int) -> None:
+        get = work.get
         while True:
             item = get()
             if item is None:
@@ -78,15 +83,18 @@ class WorkerPool:
                 pass
             del item, future, result, error
             with self._lock:
-                self._idle += 1
+                if generation == self._generation:
+                    self._idle += 1
 
     def shutdown(self) -> None:
         """Stop every thread once it has finished its current call."""
         with self._lock:
             threads, self._threads = self._threads, []
+            old, self._queue = self._queue, queue.SimpleQueue()
             self._idle = 0
+            self._generation += 1
         for _ in threads:
-            self._queue.put(None)
+            old.put(None)
 
     @property
     def size(self) -> int:
