@@ -2,6 +2,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 
 .PHONY: install run test stress lint bench bench-e2e clean
 
@@ -26,8 +27,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check microdj tests examples benchmarks
 	$(BIN)/ruff format --check microdj tests examples benchmarks
 
-bench: $(STAMP)
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
+
+bench-e2e: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks --e2e
 
 clean:
 	rm -rf $(VENV) .coverage build *.egg-info

@@ -1,50 +1,137 @@
-"""``make bench``: run every application's in-process benchmark in its own process and print a table."""
+"""``make bench`` / ``make bench-e2e``: run every framework in its own process(es), print and save the tables.
+
+    python -m benchmarks                      # in-process: ASGI calls, no server (framework overhead alone)
+    python -m benchmarks --e2e                # end-to-end: one uvicorn worker per app + wrk / bundled client
+    python -m benchmarks -f microdj -f falcon -s plaintext   # a subset (printed, not saved unless --save)
+
+Results go to ``benchmarks/results/{inprocess,e2e}.{json,md,png}``.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
-from pathlib import Path
+import time
 
-APPS = {
-    "raw ASGI": "benchmarks.apps.raw:application",
-    "microdj": "benchmarks.apps.microdj_app:application",
-}
-RESULTS = Path(__file__).parent / "results"
+from benchmarks import e2e, inprocess, report
+from benchmarks.apps import BY_SLUG, FRAMEWORKS, Framework
+from benchmarks.scenarios import SCENARIOS, VARIANTS, Scenario
 
 
-def run(target: str) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.inprocess", target], check=True, capture_output=True, text=True
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
-def table(results: dict[str, dict[str, float]]) -> str:
-    names = list(results)
-    scenarios = list(next(iter(results.values())))
-    lines = [
-        "| scenario | " + " | ".join(f"{n} (req/s)" for n in names) + " | microdj / raw |",
-        "|---" * (len(names) + 2) + "|",
-    ]
+def _inprocess(framework: Framework, variant: str, scenarios: list[Scenario]) -> dict[str, float]:
+    command = [sys.executable, "-m", "benchmarks.inprocess", framework.slug, variant]
     for scenario in scenarios:
-        rates = [results[n].get(scenario, 0.0) for n in names]
-        raw = results.get("raw ASGI", {}).get(scenario) or 0.0
-        ours = results.get("microdj", {}).get(scenario) or 0.0
-        ratio = f"{ours / raw:.2f}x" if raw else "-"
-        lines.append(f"| {scenario} | " + " | ".join(f"{r:,.0f}" for r in rates) + f" | {ratio} |")
-    return "\n".join(lines)
+        command += ["--scenario", scenario.name]
+    output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, timeout=900).stdout
+    return json.loads(output.strip().splitlines()[-1])["rates"]
 
 
-def main() -> None:
-    results = {name: run(target) for name, target in APPS.items()}
-    text = table(results)
-    print(text)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "inprocess.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "inprocess.md").write_text(text + "\n")
+def _how(args: argparse.Namespace) -> str:
+    if not args.e2e:
+        return (
+            "In-process: each framework (and each route-table/middleware variant) runs in its own "
+            "process; the ASGI app is called directly with a prepared scope (no server, no sockets), "
+            f"one request at a time; best of {inprocess.ROUNDS} rounds of {inprocess.ROUND_SECONDS} s "
+            "per scenario, after one checked request. Command: `python -m benchmarks` (`make bench`)."
+        )
+    server_cpu, client_cpu = e2e.cpus()
+    pinning = (
+        f"server on CPU {server_cpu}, load generator on CPU {client_cpu}"
+        if server_cpu is not None
+        else "unpinned"
+    )
+    return (
+        "End-to-end: one uvicorn worker per app (uvloop, httptools, log level warning, no access log) on "
+        f"127.0.0.1; load generator: {e2e.client_name(args.client)}, {args.connections} keep-alive "
+        f"connections; all apps of a variant served at once, per scenario {args.warmup} s warm-up each, "
+        f"then {args.rounds} interleaved rounds of {args.duration} s per app, best kept; {pinning}. "
+        "Command: `python -m benchmarks --e2e` (`make bench-e2e`)."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point (see the module docstring)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--e2e", action="store_true", help="end-to-end under uvicorn instead of in-process")
+    parser.add_argument("-f", "--framework", action="append", choices=list(BY_SLUG), help="repeatable")
+    parser.add_argument(
+        "-s", "--scenario", action="append", choices=[s.name for s in SCENARIOS], metavar="NAME"
+    )
+    parser.add_argument("--save", action="store_true", help="save results even for a subset")
+    parser.add_argument(
+        "--client", choices=["auto", "wrk", "asyncio"], default="auto", help="e2e load generator"
+    )
+    parser.add_argument("--duration", type=int, default=e2e.DURATION, help="e2e seconds per scenario")
+    parser.add_argument("--warmup", type=int, default=e2e.WARMUP, help="e2e warm-up seconds per scenario")
+    parser.add_argument("--rounds", type=int, default=e2e.ROUNDS, help="e2e runs per scenario (best kept)")
+    parser.add_argument("--connections", type=int, default=e2e.CONNECTIONS, help="e2e connections")
+    args = parser.parse_args(argv)
+
+    frameworks = [f for f in FRAMEWORKS if not args.framework or f.slug in args.framework]
+    scenarios = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
+    problems: list[str] = []
+    missing = [
+        f"{f.name}: not installed (`pip install -e '.[bench]'`)" for f in frameworks if not f.installed
+    ]
+    for line in missing:
+        _log(f"skip {line}")
+    frameworks = [f for f in frameworks if f.installed]
+    rates: dict[str, dict[str, float]] = {f.name: {} for f in frameworks}
+    started = time.monotonic()
+    variants = [(v, [s for s in scenarios if s.variant == v]) for v in VARIANTS]
+    variants = [(v, chosen) for v, chosen in variants if chosen]
+    if args.e2e:  # all frameworks of a variant served at once, measured in interleaved rounds
+        for variant, chosen in variants:
+            _log(f"[{time.monotonic() - started:5.0f} s] variant {variant or 'base'!r}")
+            found, trouble = e2e.measure(
+                frameworks,
+                variant,
+                chosen,
+                client=args.client,
+                duration=args.duration,
+                warmup=args.warmup,
+                rounds=args.rounds,
+                connections=args.connections,
+            )
+            problems += trouble
+            for name, values in found.items():
+                rates[name].update(values)
+    else:
+        for framework in frameworks:
+            for variant, chosen in variants:
+                _log(
+                    f"[{time.monotonic() - started:5.0f} s] {framework.name} (variant {variant or 'base'!r})"
+                )
+                try:
+                    rates[framework.name].update(_inprocess(framework, variant, chosen))
+                except (subprocess.SubprocessError, ValueError) as exc:
+                    problems.append(f"{framework.name} (variant {variant or 'base'!r}): {exc}")
+                    _log(f"  failed: {exc}")
+    _log(f"done in {time.monotonic() - started:.0f} s")
+
+    settings = (
+        {
+            "client": e2e.client_name(args.client),
+            "connections": args.connections,
+            "duration": args.duration,
+            "rounds": args.rounds,
+            "warmup": args.warmup,
+        }
+        if args.e2e
+        else {"round_seconds": inprocess.ROUND_SECONDS, "rounds": inprocess.ROUNDS}
+    )
+    data = report.record("e2e" if args.e2e else "inprocess", rates, _how(args), settings, missing + problems)
+    print(report.markdown(data))
+    if args.save or (args.framework is None and args.scenario is None):
+        _log(f"saved {report.save(data)} (+ .json, .png)")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

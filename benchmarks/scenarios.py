@@ -1,12 +1,24 @@
-"""The benchmark scenarios: one request each, sent in-process to every application."""
+"""The benchmark scenarios: one request each, answered identically by every application.
 
-from dataclasses import dataclass, field
+A scenario names the application *variant* it needs: ``""`` (the base app: 48 filler routes before the
+scenario routes, no middleware), ``"1000"`` (1,000 filler routes before them) or ``"mw"`` (the base routes
+behind 5 no-op middleware). Frameworks whose route table or middleware list is global build one variant per
+process.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
 
 BOUNDARY = b"----microdjbench"
+HELLO = b"Hello, world!"
+FILE_BODY = bytes(range(256)) * 64  # 16 KiB
+FILLERS = {"": 48, "1000": 1000, "mw": 48}
+VARIANTS = tuple(FILLERS)
 
 
 def _multipart() -> bytes:
-    file_body = bytes(range(256)) * 64  # 16 KiB
     return b"".join(
         [
             b"--" + BOUNDARY + b"\r\n",
@@ -15,7 +27,7 @@ def _multipart() -> bytes:
             b"--" + BOUNDARY + b"\r\n",
             b'Content-Disposition: form-data; name="photo"; filename="photo.bin"\r\n',
             b"Content-Type: application/octet-stream\r\n\r\n",
-            file_body + b"\r\n",
+            FILE_BODY + b"\r\n",
             b"--" + BOUNDARY + b"--\r\n",
         ]
     )
@@ -23,32 +35,64 @@ def _multipart() -> bytes:
 
 FORM_BODY = "&".join(f"field{i}=value{i}" for i in range(10)).encode()
 UPLOAD_BODY = _multipart()
+QUERY = b"a=1&b=two&c=%C3%A9t%C3%A9&d=&e=5"
 
 
 @dataclass(frozen=True)
 class Scenario:
+    """One request and the answer every application must give to it."""
+
     name: str
     method: str
     path: str
     query: bytes = b""
-    headers: tuple = ()
+    headers: tuple[tuple[bytes, bytes], ...] = ()
     body: bytes = b""
     expect: int = 200
-    sync_path: str | None = field(default=None)
+    text: bytes | None = None  # exact body expected (plain text answers)
+    json: object = None  # decoded JSON body expected (serialisers differ in spacing)
+    variant: str = ""
 
+    def check(self, status: int, body: bytes) -> str | None:
+        """Return why ``status``/``body`` is not the expected answer, or None when it is."""
+        if status != self.expect:
+            return f"{self.name}: expected status {self.expect}, got {status}"
+        if self.text is not None and body != self.text:
+            return f"{self.name}: expected body {self.text!r}, got {body[:200]!r}"
+        if self.json is not None:
+            try:
+                decoded = json.loads(body)
+            except ValueError:
+                return f"{self.name}: expected JSON {self.json!r}, got {body[:200]!r}"
+            if decoded != self.json:
+                return f"{self.name}: expected JSON {self.json!r}, got {decoded!r}"
+        return None
+
+
+PLAINTEXT = "plaintext"
+PARAMS_48 = "2-param route (48 before)"
+PARAMS_1000 = "2-param route (1,000 before)"
+MIDDLEWARE = "5 no-op middleware"
 
 SCENARIOS = [
-    Scenario("plaintext", "GET", "/plaintext"),
-    Scenario("plaintext (sync view)", "GET", "/sync/plaintext"),
-    Scenario("json", "GET", "/json"),
-    Scenario("2-param route (48 before)", "GET", "/items/books/42/"),
-    Scenario("query string", "GET", "/query", query=b"a=1&b=two&c=%C3%A9t%C3%A9&d=&e=5"),
+    Scenario(PLAINTEXT, "GET", "/plaintext", text=HELLO),
+    Scenario("json", "GET", "/json", json={"message": "Hello, world!"}),
+    Scenario(PARAMS_48, "GET", "/items/books/42/", json={"group": "books", "item": 42}),
+    Scenario(PARAMS_1000, "GET", "/items/books/42/", json={"group": "books", "item": 42}, variant="1000"),
+    Scenario(
+        "query string",
+        "GET",
+        "/query",
+        query=QUERY,
+        json={"a": "1", "b": "two", "c": "\u00e9t\u00e9", "d": "", "e": "5"},
+    ),
     Scenario(
         "urlencoded form (10 fields)",
         "POST",
         "/form",
         headers=((b"content-type", b"application/x-www-form-urlencoded"),),
         body=FORM_BODY,
+        json={"fields": 10, "field9": "value9"},
     ),
     Scenario(
         "multipart upload (16 KiB)",
@@ -56,6 +100,9 @@ SCENARIOS = [
         "/upload",
         headers=((b"content-type", b"multipart/form-data; boundary=" + BOUNDARY),),
         body=UPLOAD_BODY,
+        json={"title": 14, "photo": len(FILE_BODY)},
     ),
     Scenario("404", "GET", "/missing/page", expect=404),
+    Scenario(MIDDLEWARE, "GET", "/plaintext", text=HELLO, variant="mw"),
 ]
+BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

@@ -1,28 +1,23 @@
-"""The benchmark scenarios written as microdj views (async and sync), behind 48 other routes."""
+"""The benchmark scenarios written as microdj views, async or sync, behind 48 (or 1,000) other routes.
 
+``build(variant, sync=...)`` configures microdj's settings (once per process) and returns the application;
+``benchmarks.apps.microdj_app:application`` is the async base variant, for profiling by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from benchmarks.apps.noop_middleware import MIDDLEWARE
+from benchmarks.scenarios import FILLERS
 from microdj.conf import settings
+from microdj.http import HttpResponse, JsonResponse
+from microdj.urls import path
 
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        ALLOWED_HOSTS=["*"],
-        ROOT_URLCONF="benchmarks.apps.microdj_app",
-        SECRET_KEY="benchmark",
-        MIDDLEWARE=[],
-    )
-
-import logging  # noqa: E402
-
-from microdj.asgi import get_asgi_application  # noqa: E402
-from microdj.http import HttpResponse, JsonResponse  # noqa: E402
-from microdj.urls import path  # noqa: E402
+urlpatterns: list = []  # filled by build(); this module is the ROOT_URLCONF
 
 
 async def plaintext(request):
-    return HttpResponse(b"Hello, world!", content_type="text/plain")
-
-
-def sync_plaintext(request):
     return HttpResponse(b"Hello, world!", content_type="text/plain")
 
 
@@ -39,35 +34,89 @@ async def query(request):
 
 
 async def form(request):
-    return JsonResponse({"fields": len(request.POST)})
+    return JsonResponse({"fields": len(request.POST), "field9": request.POST["field9"]})
 
 
 async def upload(request):
     sizes = {name: len(value) for name, value in request.POST.items()}
-    sizes.update({name: upload.size for name, upload in request.FILES.items()})
+    sizes.update({name: len(upload.read()) for name, upload in request.FILES.items()})
     return JsonResponse(sizes)
 
 
-def _filler(n: int):
-    async def filler(request, pk):
-        return HttpResponse(b"filler")
-
-    return [path(f"filler{i}/<int:pk>/", filler, name=f"filler-{i}") for i in range(n)]
+async def filler(request, pk):
+    return HttpResponse(b"filler")
 
 
-urlpatterns = [
-    *_filler(48),
-    path("plaintext", plaintext),
-    path("sync/plaintext", sync_plaintext),
-    path("json", json_view),
-    path("items/<slug:group>/<int:item>/", params),
-    path("query", query),
-    path("form", form),
-    path("upload", upload),
-]
+def sync_plaintext(request):
+    return HttpResponse(b"Hello, world!", content_type="text/plain")
 
-# As in production, where a logging configuration decides what is kept: the 404 scenario measures the
-# framework, not Python's last-resort stderr handler (the raw application logs nothing either).
-logging.getLogger("microdj.request").setLevel(logging.ERROR)
 
-application = get_asgi_application()
+def sync_json_view(request):
+    return JsonResponse({"message": "Hello, world!"})
+
+
+def sync_params(request, group, item):
+    return JsonResponse({"group": group, "item": item})
+
+
+def sync_query(request):
+    return JsonResponse(request.GET.dict())
+
+
+def sync_form(request):
+    return JsonResponse({"fields": len(request.POST), "field9": request.POST["field9"]})
+
+
+def sync_upload(request):
+    sizes = {name: len(value) for name, value in request.POST.items()}
+    sizes.update({name: len(upload.read()) for name, upload in request.FILES.items()})
+    return JsonResponse(sizes)
+
+
+def sync_filler(request, pk):
+    return HttpResponse(b"filler")
+
+
+def _patterns(fillers: int, sync: bool) -> list:
+    views = (
+        (sync_filler, sync_plaintext, sync_json_view, sync_params, sync_query, sync_form, sync_upload)
+        if sync
+        else (filler, plaintext, json_view, params, query, form, upload)
+    )
+    fill, *scenario_views = views
+    return [
+        *(path(f"filler{i}/<int:pk>/", fill, name=f"filler-{i}") for i in range(fillers)),
+        *(
+            path(route, view)
+            for route, view in zip(
+                ("plaintext", "json", "items/<slug:group>/<int:item>/", "query", "form", "upload"),
+                scenario_views,
+                strict=True,
+            )
+        ),
+    ]
+
+
+def build(variant: str = "", sync: bool = False):
+    """Configure settings for ``variant`` with async (or sync) views and return the ASGI application."""
+    from microdj.asgi import get_asgi_application
+
+    urlpatterns[:] = _patterns(FILLERS[variant], sync)
+    settings.configure(
+        DEBUG=False,
+        ALLOWED_HOSTS=["*"],
+        ROOT_URLCONF=__name__,
+        SECRET_KEY="benchmark",
+        MIDDLEWARE=MIDDLEWARE if variant == "mw" else [],
+    )
+    # As in production, where a logging configuration decides what is kept: the 404 scenario measures the
+    # framework, not Python's last-resort stderr handler (the raw application logs nothing either).
+    logging.getLogger("microdj.request").setLevel(logging.ERROR)
+    return get_asgi_application()
+
+
+def __getattr__(name: str):
+    if name == "application":
+        app = globals()["application"] = build()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

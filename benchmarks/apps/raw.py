@@ -1,7 +1,14 @@
-"""The floor: a hand-written ASGI application answering the benchmark scenarios with no framework."""
+"""The floor: a hand-written ASGI application answering the benchmark scenarios with no framework.
+
+It has no route table (one regular expression serves every table size) and its middleware variant wraps it
+in 5 pass-through ASGI callables.
+"""
+
+from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qsl
 
 from multipart import MultipartSegment, PushMultipartParser, parse_options_header
 
@@ -31,11 +38,31 @@ async def _send(send, status: int, headers: list, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def application(scope, receive, send):
+async def _upload_sizes(scope, receive) -> dict[str, int]:
+    content_type = dict(scope["headers"]).get(b"content-type", b"").decode()
+    _, options = parse_options_header(content_type)
+    sizes: dict[str, int] = {}
+    with PushMultipartParser(options["boundary"], strict=True) as parser:
+        current = ""
+        more = True
+        while more:
+            message = await receive()
+            more = message.get("more_body", False)
+            for event in parser.parse(message.get("body", b"")):
+                if isinstance(event, MultipartSegment):
+                    current = event.name
+                    sizes[current] = 0
+                elif event is not None:
+                    sizes[current] += len(event)
+    return sizes
+
+
+async def application(scope, receive, send) -> None:
+    """Answer every scenario by hand."""
     if scope["type"] != "http":
         return
     path = scope["path"]
-    if path in ("/plaintext", "/sync/plaintext"):
+    if path == "/plaintext":
         await _send(send, 200, _TEXT, b"Hello, world!")
     elif path == "/json":
         await _send(send, 200, _JSON, json.dumps({"message": "Hello, world!"}).encode())
@@ -43,31 +70,29 @@ async def application(scope, receive, send):
         body = json.dumps({"group": match["group"], "item": int(match["item"])}).encode()
         await _send(send, 200, _JSON, body)
     elif path == "/query":
-        from urllib.parse import parse_qsl
-
         data = dict(parse_qsl(scope["query_string"].decode(), keep_blank_values=True))
         await _send(send, 200, _JSON, json.dumps(data).encode())
     elif path == "/form":
-        from urllib.parse import parse_qsl
-
         data = dict(parse_qsl((await _body(receive)).decode(), keep_blank_values=True))
-        await _send(send, 200, _JSON, json.dumps({"fields": len(data)}).encode())
+        await _send(send, 200, _JSON, json.dumps({"fields": len(data), "field9": data["field9"]}).encode())
     elif path == "/upload":
-        content_type = dict(scope["headers"]).get(b"content-type", b"").decode()
-        _, options = parse_options_header(content_type)
-        sizes = {}
-        with PushMultipartParser(options["boundary"], strict=True) as parser:
-            current = None
-            more = True
-            while more:
-                message = await receive()
-                more = message.get("more_body", False)
-                for event in parser.parse(message.get("body", b"")):
-                    if isinstance(event, MultipartSegment):
-                        current = event.name
-                        sizes[current] = 0
-                    elif event is not None:
-                        sizes[current] += len(event)
-        await _send(send, 200, _JSON, json.dumps(sizes).encode())
+        await _send(send, 200, _JSON, json.dumps(await _upload_sizes(scope, receive)).encode())
     else:
         await _send(send, 404, _TEXT, b"Not Found")
+
+
+def _pass_through(app):
+    async def middleware(scope, receive, send) -> None:
+        await app(scope, receive, send)
+
+    return middleware
+
+
+def build(variant: str = ""):
+    """Return the application for ``variant`` (see benchmarks.scenarios)."""
+    if variant != "mw":
+        return application
+    app = application
+    for _ in range(5):
+        app = _pass_through(app)
+    return app

@@ -1,0 +1,69 @@
+"""The benchmark scenarios as a Starlette application (pure-ASGI no-op middleware for the "mw" variant)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.middleware import Middleware
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from benchmarks.scenarios import FILLERS
+
+
+async def plaintext(request):
+    return PlainTextResponse(b"Hello, world!")
+
+
+async def json_view(request):
+    return JSONResponse({"message": "Hello, world!"})
+
+
+async def params(request):
+    return JSONResponse({"group": request.path_params["group"], "item": request.path_params["item"]})
+
+
+async def query(request):
+    return JSONResponse(dict(request.query_params))
+
+
+async def form(request):
+    async with request.form() as data:
+        return JSONResponse({"fields": len(data), "field9": data["field9"]})
+
+
+async def upload(request):
+    sizes = {}
+    async with request.form() as data:
+        for name, value in data.multi_items():
+            sizes[name] = len(await value.read()) if isinstance(value, UploadFile) else len(value)
+    return JSONResponse(sizes)
+
+
+async def filler(request):
+    return Response(b"filler")
+
+
+class NoOpMiddleware:
+    """A pure-ASGI middleware that passes everything through."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.app(scope, receive, send)
+
+
+def build(variant: str = ""):
+    """Return the Starlette application for ``variant``."""
+    routes = [Route(f"/filler{i}/{{pk:int}}/", filler) for i in range(FILLERS[variant])]
+    routes += [
+        Route("/plaintext", plaintext),
+        Route("/json", json_view),
+        Route("/items/{group}/{item:int}/", params),
+        Route("/query", query),
+        Route("/form", form, methods=["POST"]),
+        Route("/upload", upload, methods=["POST"]),
+    ]
+    middleware = [Middleware(NoOpMiddleware) for _ in range(5)] if variant == "mw" else []
+    return Starlette(routes=routes, middleware=middleware)
