@@ -58,6 +58,20 @@ def _content_type_pair(value: str) -> tuple[bytes, bytes]:
     return pair
 
 
+_new = object.__new__
+
+
+def _content_type_entry(content_type: Any) -> tuple[str, str]:
+    """Return (and cache, for str values) the validated header store entry of a content_type argument."""
+    headers = _new(ResponseHeaders)
+    headers._store = {}
+    headers["Content-Type"] = content_type
+    entry = headers._store["content-type"]
+    if content_type.__class__ is str and len(_CONTENT_TYPE_ENTRIES) < _CACHE_LIMIT:
+        _CONTENT_TYPE_ENTRIES[content_type] = entry
+    return entry
+
+
 def _default_content_type(charset: str) -> tuple[str, str]:
     """Return the header store entry of 'text/html; charset=<charset>'."""
     entry = _DEFAULT_CONTENT_TYPES.get(charset)
@@ -148,6 +162,7 @@ class HttpResponseBase:
     # Set by a handler that wants to know which handler served the response (as in Django).
     _handler_class: Any = None
     _reason_phrase: str | None = None
+    _charset: str | None = None
     # The SimpleCookie behind ``cookies``, made on first use.
     _cookies: SimpleCookie | None = None
 
@@ -159,33 +174,34 @@ class HttpResponseBase:
         charset: str | None = None,
         headers: Any = None,
     ) -> None:
-        # PERF: no headers given (the usual case) means an empty store and no per-header validation.
         if headers is None:
-            self.headers = response_headers = object.__new__(ResponseHeaders)
-            response_headers._store = store = {}
+            # PERF: the usual case: no headers given, so the store holds just the Content-Type entry, and
+            # an entry seen before (the default one, or a content_type already validated) is reused as is.
+            if content_type is None:
+                entry = _default_content_type(charset if charset is not None else settings.DEFAULT_CHARSET)
+            else:
+                entry = _CONTENT_TYPE_ENTRIES.get(content_type) if content_type.__class__ is str else None
+                if entry is None:
+                    entry = _content_type_entry(content_type)
+            self.headers = response_headers = _new(ResponseHeaders)
+            response_headers._store = {"content-type": entry}
         else:
             self.headers = response_headers = ResponseHeaders(headers)
             store = response_headers._store
-        self._charset = charset
-        if "content-type" not in store:
-            if content_type is None:
-                store["content-type"] = _default_content_type(
-                    charset if charset is not None else settings.DEFAULT_CHARSET
-                )
-            else:
-                # PERF: a content_type seen before needs no validation.
-                entry = _CONTENT_TYPE_ENTRIES.get(content_type) if content_type.__class__ is str else None
-                if entry is None:
-                    response_headers["Content-Type"] = content_type
-                    entry = store["content-type"]
-                    if content_type.__class__ is str and len(_CONTENT_TYPE_ENTRIES) < _CACHE_LIMIT:
-                        _CONTENT_TYPE_ENTRIES[content_type] = entry
+            if "content-type" not in store:
+                if content_type is None:
+                    store["content-type"] = _default_content_type(
+                        charset if charset is not None else settings.DEFAULT_CHARSET
+                    )
                 else:
-                    store["content-type"] = entry
-        elif content_type:
-            raise ValueError(
-                "'headers' must not contain 'Content-Type' when the 'content_type' parameter is provided."
-            )
+                    store["content-type"] = _content_type_entry(content_type)
+            elif content_type:
+                raise ValueError(
+                    "'headers' must not contain 'Content-Type' when the 'content_type' parameter is provided."
+                )
+        if charset is not None:
+            self._charset = charset
+        # Closers of iterators and files held by the response (a list, as Django code appends to it).
         self._resource_closers: list[Callable[[], Any]] = []
         if status is not None:
             try:
