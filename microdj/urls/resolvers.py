@@ -239,7 +239,7 @@ class URLResolver:
         return self._matcher
 
     def fast_resolver(self) -> Callable[[str], ResolverMatch | None]:
-        """The matcher's own ``resolve``: a ResolverMatch, Resolver404, or None when ``resolve()`` must decide.
+        """The matcher's own ``resolve``: a match, Resolver404, or None when ``resolve()`` must decide.
 
         The handler binds it once at start-up to skip this wrapper on every request.
         """

@@ -1,7 +1,7 @@
 """``cached_property`` without a lock: computed once per instance, then a plain attribute.
 
 Python 3.11's ``functools.cached_property`` takes a lock on every first access, which costs about a
-microsecond; the request's lazy attributes (``GET``, ``META``, ``COOKIES``, …) are first read on every request.
+microsecond; the request's lazy attributes (``GET``, ``META``, ``COOKIES``, …) are read on every request.
 As in Django, two threads racing on the first access may both compute the value; the last one is kept.
 """
 

@@ -10,7 +10,9 @@ ORIGIN = "https://front.example"
 
 
 def test_cors_middleware_wraps_the_application():
-    application = CORSMiddleware(get_asgi_application(), allow_origins=[ORIGIN], allow_methods=["GET", "POST"])
+    application = CORSMiddleware(
+        get_asgi_application(), allow_origins=[ORIGIN], allow_methods=["GET", "POST"]
+    )
     with Client(application) as client:
         response = client.get("/json/", headers={"Origin": ORIGIN})
         assert response.status_code == 200

@@ -22,9 +22,23 @@ def server():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("MICRODJ_SETTINGS_MODULE", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "examples.app:application", "--fd", str(sock.fileno()),
-         "--log-level", "warning", "--lifespan", "on"],
-        cwd=ROOT, env=env, pass_fds=[sock.fileno()], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "examples.app:application",
+            "--fd",
+            str(sock.fileno()),
+            "--log-level",
+            "warning",
+            "--lifespan",
+            "on",
+        ],
+        cwd=ROOT,
+        env=env,
+        pass_fds=[sock.fileno()],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

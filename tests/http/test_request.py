@@ -31,7 +31,9 @@ from django.core.handlers.asgi import ASGIRequest  # noqa: E402
 
 
 def receiver(*chunks, disconnect=False):
-    messages = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
+    messages = [
+        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)
+    ]
     if disconnect:
         messages.append({"type": "http.disconnect"})
 
@@ -50,10 +52,23 @@ SCOPES = [
     dict(),
     dict(query=b"a=1&a=2&b=&c=%C3%A9&d=%ZZ&e=+x+"),
     dict(path="/caf\u00e9/x y/", query=b"q=%ff%fe"),
-    dict(headers=[(b"host", b"testserver:8000"), (b"accept", b"text/html;q=0.9, application/json"),
-                  (b"x-forwarded-for", b"1.1.1.1"), (b"x-forwarded-for", b"2.2.2.2"), (b"user-agent", b"ua")]),
-    dict(headers=[(b"host", b"localhost"), (b"content-type", b"text/plain; charset=latin-1"),
-                  (b"x_weird", b"dropped"), (b"cookie", b"a=1; b=\"x y\"; c")]),
+    dict(
+        headers=[
+            (b"host", b"testserver:8000"),
+            (b"accept", b"text/html;q=0.9, application/json"),
+            (b"x-forwarded-for", b"1.1.1.1"),
+            (b"x-forwarded-for", b"2.2.2.2"),
+            (b"user-agent", b"ua"),
+        ]
+    ),
+    dict(
+        headers=[
+            (b"host", b"localhost"),
+            (b"content-type", b"text/plain; charset=latin-1"),
+            (b"x_weird", b"dropped"),
+            (b"cookie", b'a=1; b="x y"; c'),
+        ]
+    ),
     dict(headers=[], server=("127.0.0.1", 8443), scheme="https"),
     dict(headers=[(b"host", b"127.0.0.1")], scheme="https", client=None, server=None),
 ]
@@ -61,8 +76,11 @@ SCOPES = [
 
 @pytest.mark.parametrize("options", SCOPES)
 def test_same_answers_as_django(options):
-    scope = make_scope(options.get("method", "GET"), options.get("path", "/"), **{
-        k: v for k, v in options.items() if k not in ("method", "path")})
+    scope = make_scope(
+        options.get("method", "GET"),
+        options.get("path", "/"),
+        **{k: v for k, v in options.items() if k not in ("method", "path")},
+    )
     ours = HttpRequest.from_scope(scope, receiver(b""))
     theirs = ASGIRequest(dict(scope), io.BytesIO())
     assert ours.path == theirs.path
@@ -70,8 +88,19 @@ def test_same_answers_as_django(options):
     assert ours.method == theirs.method
     if b"%ff" not in scope["query_string"]:
         assert list(ours.GET.lists()) == list(theirs.GET.lists())
-    for key in ("CONTENT_TYPE", "SERVER_NAME", "SERVER_PORT", "REMOTE_ADDR", "HTTP_HOST", "HTTP_X_FORWARDED_FOR",
-                "HTTP_USER_AGENT", "HTTP_X_WEIRD", "SCRIPT_NAME", "PATH_INFO", "REQUEST_METHOD"):
+    for key in (
+        "CONTENT_TYPE",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "REMOTE_ADDR",
+        "HTTP_HOST",
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_USER_AGENT",
+        "HTTP_X_WEIRD",
+        "SCRIPT_NAME",
+        "PATH_INFO",
+        "REQUEST_METHOD",
+    ):
         assert ours.META.get(key) == theirs.META.get(key), key
     assert dict(ours.headers) == dict(theirs.headers)
     assert ours.COOKIES == theirs.COOKIES
@@ -90,7 +119,8 @@ def test_same_answers_as_django(options):
     for media in ("text/html", "application/json", "image/png", "text/*", "application/xml"):
         assert ours.accepts(media) == theirs.accepts(media)
     assert ours.get_preferred_type(["application/json", "text/html"]) == theirs.get_preferred_type(
-        ["application/json", "text/html"])
+        ["application/json", "text/html"]
+    )
     assert repr(ours).replace("HttpRequest", "ASGIRequest") == repr(theirs)
 
 
@@ -185,7 +215,9 @@ def post_headers(content_type=b"application/x-www-form-urlencoded", length=None)
 
 
 def test_form_body_outside_any_loop():
-    request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(length=7)), receiver(b"a=1", b"&b=2"))
+    request = HttpRequest.from_scope(
+        make_scope("POST", "/", headers=post_headers(length=7)), receiver(b"a=1", b"&b=2")
+    )
     assert request.POST.getlist("a") == ["1"]
     assert request.body == b"a=1&b=2"
     assert request.read() == b"a=1&b=2"
@@ -193,8 +225,11 @@ def test_form_body_outside_any_loop():
 
 def test_form_needs_utf8():
     request = HttpRequest.from_scope(
-        make_scope("POST", "/", headers=post_headers(b"application/x-www-form-urlencoded; charset=latin-1", 3)),
-        receiver(b"a=1"))
+        make_scope(
+            "POST", "/", headers=post_headers(b"application/x-www-form-urlencoded; charset=latin-1", 3)
+        ),
+        receiver(b"a=1"),
+    )
     with pytest.raises(BadRequest):
         request.POST  # noqa: B018
 
@@ -202,15 +237,18 @@ def test_form_needs_utf8():
 def test_non_post_and_other_types_give_empty_forms():
     request = HttpRequest.from_scope(make_scope("PUT", "/", headers=post_headers(length=3)), receiver(b"a=1"))
     assert request.POST == {} and request.FILES == {}
-    request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(b"application/json", 2)),
-                                     receiver(b"{}"))
+    request = HttpRequest.from_scope(
+        make_scope("POST", "/", headers=post_headers(b"application/json", 2)), receiver(b"{}")
+    )
     assert request.POST == {}
     assert request.body == b"{}"
 
 
 def test_streaming_read_then_body_raises():
-    request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(b"text/plain", 13)),
-                                     receiver(b"line1\nli", b"ne2\n", b"x"))
+    request = HttpRequest.from_scope(
+        make_scope("POST", "/", headers=post_headers(b"text/plain", 13)),
+        receiver(b"line1\nli", b"ne2\n", b"x"),
+    )
     assert request.readline() == b"line1\n"
     assert request.read(3) == b"lin"
     assert request.readlines() == [b"e2\n", b"x"]
@@ -220,11 +258,13 @@ def test_streaming_read_then_body_raises():
 
 
 def test_readline_with_size_and_iteration_after_body():
-    request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(b"text/plain", 8)),
-                                     receiver(b"abcdefg\n"))
+    request = HttpRequest.from_scope(
+        make_scope("POST", "/", headers=post_headers(b"text/plain", 8)), receiver(b"abcdefg\n")
+    )
     assert request.readline(3) == b"abc"
-    request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(b"text/plain", 4)),
-                                     receiver(b"a\nb\n"))
+    request = HttpRequest.from_scope(
+        make_scope("POST", "/", headers=post_headers(b"text/plain", 4)), receiver(b"a\nb\n")
+    )
     assert request.body == b"a\nb\n"
     assert list(request) == [b"a\n", b"b\n"]
     assert request.readline() == b""
@@ -232,8 +272,9 @@ def test_readline_with_size_and_iteration_after_body():
 
 def test_body_limits(monkeypatch):
     monkeypatch.setattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", 4)
-    request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(b"text/plain", 5)),
-                                     receiver(b"hello"))
+    request = HttpRequest.from_scope(
+        make_scope("POST", "/", headers=post_headers(b"text/plain", 5)), receiver(b"hello")
+    )
     with pytest.raises(RequestDataTooBig):
         request.body  # noqa: B018
     chunked = post_headers(b"text/plain") + [(b"transfer-encoding", b"chunked")]
@@ -262,8 +303,9 @@ def test_invalid_content_length(length):
 
 
 def test_disconnect_while_reading():
-    request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(b"text/plain", 10)),
-                                     receiver(b"abc", disconnect=True))
+    request = HttpRequest.from_scope(
+        make_scope("POST", "/", headers=post_headers(b"text/plain", 10)), receiver(b"abc", disconnect=True)
+    )
     request._receive = receiver(disconnect=True)
     with pytest.raises(RequestAborted):
         request.body  # noqa: B018
@@ -282,8 +324,9 @@ def test_body_timeout(monkeypatch):
 
 def test_sync_body_access_on_the_loop_is_a_clear_error():
     async def view():
-        request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(b"text/plain", 3)),
-                                         receiver(b"abc"))
+        request = HttpRequest.from_scope(
+            make_scope("POST", "/", headers=post_headers(b"text/plain", 3)), receiver(b"abc")
+        )
         with pytest.raises(SynchronousOnlyOperation, match="await request.aread"):
             request.body  # noqa: B018
         assert await request.aread() == b"abc"
@@ -297,8 +340,9 @@ def test_sync_body_access_on_the_loop_is_a_clear_error():
 def test_sync_body_access_from_a_worker_thread():
     async def main():
         loop = asyncio.get_running_loop()
-        request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(length=3)),
-                                         receiver(b"a=1"), loop)
+        request = HttpRequest.from_scope(
+            make_scope("POST", "/", headers=post_headers(length=3)), receiver(b"a=1"), loop
+        )
         return await asyncio.to_thread(lambda: (request.POST["a"], request.body))
 
     assert asyncio.run(main()) == ("1", b"a=1")
@@ -306,15 +350,19 @@ def test_sync_body_access_from_a_worker_thread():
 
 def test_astream_and_apost():
     async def main():
-        request = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(b"text/plain", 6)),
-                                         receiver(b"abc", b"def"))
+        request = HttpRequest.from_scope(
+            make_scope("POST", "/", headers=post_headers(b"text/plain", 6)), receiver(b"abc", b"def")
+        )
         chunks = [c async for c in request.astream()]
         with pytest.raises(RawPostDataException):
             await request.aread()
-        form = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(length=3)), receiver(b"x=1"))
+        form = HttpRequest.from_scope(
+            make_scope("POST", "/", headers=post_headers(length=3)), receiver(b"x=1")
+        )
         post = await form.apost()
-        empty = HttpRequest.from_scope(make_scope("POST", "/", headers=post_headers(b"text/plain", 0)),
-                                       receiver(b""))
+        empty = HttpRequest.from_scope(
+            make_scope("POST", "/", headers=post_headers(b"text/plain", 0)), receiver(b"")
+        )
         await empty.aread()
         assert [c async for c in empty.astream()] == []
         return chunks, post["x"], await form.apost() is post

@@ -514,9 +514,7 @@ CASES = [
     Case("query-invalid-percent", path="/inspect/", query=b"b=%zz&c=%&d=%%41&e=%4"),
     Case("query-percent-non-utf8", path="/inspect/", query=b"a=%FF&e=%C0%AF&f=%E0%80%AF"),
     Case("query-raw-non-utf8", path="/inspect/", query=b"d=\xff\xfe", status=400),
-    Case(
-        "query-raw-overlong-utf8", path="/inspect/", query=b"d=\xc0\xaf", status=400
-    ),
+    Case("query-raw-overlong-utf8", path="/inspect/", query=b"d=\xc0\xaf", status=400),
     Case("query-nul", path="/inspect/", query=b"a=%00b&c\x00=1"),
     Case("query-very-long", path="/inspect/", query=b"a=" + b"x" * 200_000),
     Case("query-many-keys", path="/inspect/", query=b"&".join(b"k%d=v" % i for i in range(1001)), status=400),
