@@ -14,7 +14,9 @@ from dataclasses import dataclass
 BOUNDARY = b"----microdjbench"
 HELLO = b"Hello, world!"
 FILE_BODY = bytes(range(256)) * 64  # 16 KiB
-FILLERS = {"": 48, "1000": 1000, "mw": 48}
+FILLERS = {"": 48, "1000": 1000, "mw": 48, "mw1": 48}
+# How many no-op middleware layers each variant puts in front of the routes.
+MIDDLEWARE_LAYERS = {"mw": 5, "mw1": 1}
 VARIANTS = tuple(FILLERS)
 
 
@@ -73,6 +75,7 @@ PLAINTEXT = "plaintext"
 PARAMS_48 = "2-param route (48 before)"
 PARAMS_1000 = "2-param route (1,000 before)"
 MIDDLEWARE = "5 no-op middleware"
+MIDDLEWARE_1 = "1 no-op middleware"
 
 SCENARIOS = [
     Scenario(PLAINTEXT, "GET", "/plaintext", text=HELLO),
@@ -103,6 +106,7 @@ SCENARIOS = [
         json={"title": 14, "photo": len(FILE_BODY)},
     ),
     Scenario("404", "GET", "/missing/page", expect=404),
+    Scenario(MIDDLEWARE_1, "GET", "/plaintext", text=HELLO, variant="mw1"),
     Scenario(MIDDLEWARE, "GET", "/plaintext", text=HELLO, variant="mw"),
 ]
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

@@ -12,7 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import path
 
 from benchmarks.apps.noop_middleware import MIDDLEWARE
-from benchmarks.scenarios import FILLERS
+from benchmarks.scenarios import FILLERS, MIDDLEWARE_LAYERS
 
 urlpatterns: list = []  # filled by build(); this module is the ROOT_URLCONF
 
@@ -108,7 +108,7 @@ def build(variant: str = "", sync: bool = False):
         ALLOWED_HOSTS=["*"],
         ROOT_URLCONF=__name__,
         SECRET_KEY="benchmark",
-        MIDDLEWARE=MIDDLEWARE if variant == "mw" else [],
+        MIDDLEWARE=MIDDLEWARE[: MIDDLEWARE_LAYERS.get(variant, 0)],
         INSTALLED_APPS=[],
         DATABASES={},
         USE_TZ=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import falcon
 import falcon.asgi
 
-from benchmarks.scenarios import FILLERS
+from benchmarks.scenarios import FILLERS, MIDDLEWARE_LAYERS
 
 
 class Plaintext:
@@ -60,7 +60,7 @@ class NoOpMiddleware:
 
 def build(variant: str = ""):
     """Return the Falcon ASGI application for ``variant``."""
-    middleware = [NoOpMiddleware() for _ in range(5)] if variant == "mw" else []
+    middleware = [NoOpMiddleware() for _ in range(MIDDLEWARE_LAYERS.get(variant, 0))]
     app = falcon.asgi.App(middleware=middleware)
     # Blank values count, as in the other frameworks' query-string parsing ("d=" -> "").
     app.req_options.keep_blank_qs_values = True

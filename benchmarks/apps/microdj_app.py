@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from benchmarks.apps.noop_middleware import MIDDLEWARE
-from benchmarks.scenarios import FILLERS
+from benchmarks.scenarios import FILLERS, MIDDLEWARE_LAYERS
 from microdj.conf import settings
 from microdj.http import HttpResponse, JsonResponse
 from microdj.urls import path
@@ -107,7 +107,7 @@ def build(variant: str = "", sync: bool = False):
         ALLOWED_HOSTS=["*"],
         ROOT_URLCONF=__name__,
         SECRET_KEY="benchmark",
-        MIDDLEWARE=MIDDLEWARE if variant == "mw" else [],
+        MIDDLEWARE=MIDDLEWARE[: MIDDLEWARE_LAYERS.get(variant, 0)],
     )
     # As in production, where a logging configuration decides what is kept: the 404 scenario measures the
     # framework, not Python's last-resort stderr handler (the raw application logs nothing either).

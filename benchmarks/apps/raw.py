@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl
 
 from multipart import MultipartSegment, PushMultipartParser, parse_options_header
 
+from benchmarks.scenarios import MIDDLEWARE_LAYERS
+
 _PARAMS = re.compile(r"^/items/(?P<group>[-a-zA-Z0-9_]+)/(?P<item>[0-9]+)/$")
 _TEXT = [(b"content-type", b"text/plain")]
 _JSON = [(b"content-type", b"application/json")]
@@ -90,9 +92,7 @@ def _pass_through(app):
 
 def build(variant: str = ""):
     """Return the application for ``variant`` (see benchmarks.scenarios)."""
-    if variant != "mw":
-        return application
     app = application
-    for _ in range(5):
+    for _ in range(MIDDLEWARE_LAYERS.get(variant, 0)):
         app = _pass_through(app)
     return app

@@ -8,7 +8,7 @@ from starlette.middleware import Middleware
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from benchmarks.scenarios import FILLERS
+from benchmarks.scenarios import FILLERS, MIDDLEWARE_LAYERS
 
 
 async def plaintext(request):
@@ -65,5 +65,5 @@ def build(variant: str = ""):
         Route("/form", form, methods=["POST"]),
         Route("/upload", upload, methods=["POST"]),
     ]
-    middleware = [Middleware(NoOpMiddleware) for _ in range(5)] if variant == "mw" else []
+    middleware = [Middleware(NoOpMiddleware) for _ in range(MIDDLEWARE_LAYERS.get(variant, 0))]
     return Starlette(routes=routes, middleware=middleware)
