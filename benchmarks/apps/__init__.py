@@ -14,13 +14,13 @@ class Framework:
     slug: str
     name: str
     module: str
-    requires: str  # top-level package that must be installed
+    requires: tuple[str, ...]  # top-level packages that must be installed
     options: dict = field(default_factory=dict)
 
     @property
     def installed(self) -> bool:
-        """Whether the framework's package can be imported."""
-        return importlib.util.find_spec(self.requires) is not None
+        """Whether the framework's packages can be imported."""
+        return all(importlib.util.find_spec(name) is not None for name in self.requires)
 
     def build(self, variant: str = ""):
         """Import the module and return the ASGI application for ``variant``."""
@@ -28,12 +28,13 @@ class Framework:
 
 
 FRAMEWORKS = [
-    Framework("raw", "raw ASGI", "benchmarks.apps.raw", "multipart"),
-    Framework("microdj", "microdj", "benchmarks.apps.microdj_app", "microdj", {"sync": False}),
-    Framework("microdj-sync", "microdj (sync)", "benchmarks.apps.microdj_app", "microdj", {"sync": True}),
-    Framework("starlette", "Starlette", "benchmarks.apps.starlette_app", "starlette"),
-    Framework("falcon", "Falcon", "benchmarks.apps.falcon_app", "falcon"),
-    Framework("django", "Django (async)", "benchmarks.apps.django_app", "django", {"sync": False}),
-    Framework("django-sync", "Django (sync)", "benchmarks.apps.django_app", "django", {"sync": True}),
+    Framework("raw", "raw ASGI", "benchmarks.apps.raw", ("multipart",)),
+    Framework("microdj", "microdj", "benchmarks.apps.microdj_app", ("microdj",), {"sync": False}),
+    Framework("microdj-sync", "microdj (sync)", "benchmarks.apps.microdj_app", ("microdj",), {"sync": True}),
+    # Starlette parses forms with python-multipart (the bench extra installs it).
+    Framework("starlette", "Starlette", "benchmarks.apps.starlette_app", ("starlette", "python_multipart")),
+    Framework("falcon", "Falcon", "benchmarks.apps.falcon_app", ("falcon",)),
+    Framework("django", "Django (async)", "benchmarks.apps.django_app", ("django",), {"sync": False}),
+    Framework("django-sync", "Django (sync)", "benchmarks.apps.django_app", ("django",), {"sync": True}),
 ]
 BY_SLUG = {framework.slug: framework for framework in FRAMEWORKS}

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("framework", FRAMEWORKS, ids=lambda f: f.slug)
 def test_every_scenario_answers_as_expected(framework):
     if not framework.installed:
-        pytest.skip(f"{framework.requires} is not installed (the bench extra)")
+        pytest.skip(f"{', '.join(framework.requires)} not installed (the bench extra)")
     children = {
         variant: subprocess.Popen(
             [sys.executable, "-m", "benchmarks.inprocess", framework.slug, variant, "--check"],
