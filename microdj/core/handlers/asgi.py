@@ -26,7 +26,8 @@ from microdj.core.handlers.disconnect import (
 from microdj.core.handlers.exception import response_for_exception
 from microdj.core.handlers.streaming import send_streaming_response
 from microdj.core.signals import request_finished, request_started
-from microdj.http.request import HttpRequest, check_host, check_utf8
+from microdj.http.headers import check_utf8
+from microdj.http.request import HttpRequest, check_host
 
 logger = logging.getLogger("microdj.request")
 
