@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from importlib import import_module
 from inspect import isawaitable
+from threading import get_ident
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction
@@ -85,6 +86,7 @@ class BaseHandler:
         # An explicit mode is fixed; the settings' mode is followed live (override_settings).
         if guard.install(async_safety):
             self.guard = guard
+            self._guard_mark = guard._USER_CODE
 
     def _label(self, func: Any, url_name: str | None) -> str:
         """The guard's label for a view or middleware (cached)."""
@@ -255,11 +257,16 @@ class BaseHandler:
                 elif self.guard is None:
                     response = await callback(request, *match.args, **match.kwargs)
                 else:
-                    token = self.guard.enter(self._label(callback, match.url_name), self._guard_mode)
+                    # PERF: the guard's mark is set directly (what guard.enter() does, without two calls).
+                    label = self._labels.get((callback, match.url_name)) or self._label(
+                        callback, match.url_name
+                    )
+                    mark = self._guard_mark
+                    token = mark.set((label, get_ident(), self._guard_mode))
                     try:
                         response = await callback(request, *match.args, **match.kwargs)
                     finally:
-                        self.guard.leave(token)
+                        mark.reset(token)
             except Exception as error:
                 response = await self._process_exception_async(request, error)
                 if response is None:
