@@ -2,8 +2,10 @@
 
 import django
 import django.conf
+import pytest
 
 from microdj.conf import settings
+from microdj.test import override_settings
 
 if not settings.configured:
     settings.configure(
@@ -23,3 +25,17 @@ if not django.conf.settings.configured:
         ROOT_URLCONF="tests.django_urls",
     )
     django.setup()
+
+
+@pytest.fixture
+def override():
+    """Apply override_settings(**kwargs) until the end of the test."""
+    active = []
+
+    def apply(**kwargs):
+        active.append(override_settings(**kwargs))
+        active[-1].enable()
+
+    yield apply
+    for item in reversed(active):
+        item.disable()

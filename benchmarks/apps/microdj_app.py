@@ -8,100 +8,20 @@ from __future__ import annotations
 
 import logging
 
+from benchmarks.apps.djangoish_views import make_urlpatterns
 from benchmarks.apps.noop_middleware import MIDDLEWARE
 from benchmarks.scenarios import FILLERS, MIDDLEWARE_LAYERS
+from microdj import http, urls
 from microdj.conf import settings
-from microdj.http import HttpResponse, JsonResponse
-from microdj.urls import path
 
 urlpatterns: list = []  # filled by build(); this module is the ROOT_URLCONF
-
-
-async def plaintext(request):
-    return HttpResponse(b"Hello, world!", content_type="text/plain")
-
-
-async def json_view(request):
-    return JsonResponse({"message": "Hello, world!"})
-
-
-async def params(request, group, item):
-    return JsonResponse({"group": group, "item": item})
-
-
-async def query(request):
-    return JsonResponse(request.GET.dict())
-
-
-async def form(request):
-    return JsonResponse({"fields": len(request.POST), "field9": request.POST["field9"]})
-
-
-async def upload(request):
-    sizes = {name: len(value) for name, value in request.POST.items()}
-    sizes.update({name: len(upload.read()) for name, upload in request.FILES.items()})
-    return JsonResponse(sizes)
-
-
-async def filler(request, pk):
-    return HttpResponse(b"filler")
-
-
-def sync_plaintext(request):
-    return HttpResponse(b"Hello, world!", content_type="text/plain")
-
-
-def sync_json_view(request):
-    return JsonResponse({"message": "Hello, world!"})
-
-
-def sync_params(request, group, item):
-    return JsonResponse({"group": group, "item": item})
-
-
-def sync_query(request):
-    return JsonResponse(request.GET.dict())
-
-
-def sync_form(request):
-    return JsonResponse({"fields": len(request.POST), "field9": request.POST["field9"]})
-
-
-def sync_upload(request):
-    sizes = {name: len(value) for name, value in request.POST.items()}
-    sizes.update({name: len(upload.read()) for name, upload in request.FILES.items()})
-    return JsonResponse(sizes)
-
-
-def sync_filler(request, pk):
-    return HttpResponse(b"filler")
-
-
-def _patterns(fillers: int, sync: bool) -> list:
-    views = (
-        (sync_filler, sync_plaintext, sync_json_view, sync_params, sync_query, sync_form, sync_upload)
-        if sync
-        else (filler, plaintext, json_view, params, query, form, upload)
-    )
-    fill, *scenario_views = views
-    return [
-        *(path(f"filler{i}/<int:pk>/", fill, name=f"filler-{i}") for i in range(fillers)),
-        *(
-            path(route, view)
-            for route, view in zip(
-                ("plaintext", "json", "items/<slug:group>/<int:item>/", "query", "form", "upload"),
-                scenario_views,
-                strict=True,
-            )
-        ),
-    ]
 
 
 def build(variant: str = "", sync: bool = False):
     """Configure settings for ``variant`` with async (or sync) views and return the ASGI application."""
     from microdj.asgi import get_asgi_application
 
-    urlpatterns[:] = _patterns(FILLERS[variant], sync)
+    urlpatterns[:] = make_urlpatterns(http, urls, FILLERS[variant], sync)
     settings.configure(
         DEBUG=False,
         ALLOWED_HOSTS=["*"],

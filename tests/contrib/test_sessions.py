@@ -16,22 +16,7 @@ from microdj.contrib.sessions.middleware import SessionMiddleware
 from microdj.core import signing
 from microdj.core.exceptions import BadRequest, SuspiciousOperation
 from microdj.http.response import HttpResponse
-from microdj.test import RequestFactory, override_settings
-
-
-@pytest.fixture
-def override():
-    """Apply override_settings(**kwargs) until the end of the test."""
-    active = []
-
-    def apply(**kwargs):
-        active.append(override_settings(**kwargs))
-        active[-1].enable()
-
-    yield apply
-    for item in reversed(active):
-        item.disable()
-
+from microdj.test import RequestFactory
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 

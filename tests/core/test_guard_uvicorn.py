@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.core.guard_families import FAMILIES
+from tests.load.load_servers import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,12 +58,7 @@ def server(tmp_path_factory) -> Iterator[tuple[httpx.Client, subprocess.Popen]]:
         yield client, process
     finally:
         client.close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
         log.close()
         sock.close()
 

@@ -1,6 +1,5 @@
 import datetime
 
-import django.conf
 import pytest
 from django.core import signing as dj_signing
 from hypothesis import given
@@ -10,26 +9,8 @@ from hypothesis import strategies as st
 from microdj.conf import settings
 from microdj.core import signing
 from microdj.core.exceptions import ImproperlyConfigured
-from microdj.test import override_settings
-
-if not django.conf.settings.configured:
-    django.conf.settings.configure(SECRET_KEY="x")
 
 KEY = "differential-key"
-
-
-@pytest.fixture
-def override():
-    """Apply override_settings(**kwargs) until the end of the test."""
-    active = []
-
-    def apply(**kwargs):
-        active.append(override_settings(**kwargs))
-        active[-1].enable()
-
-    yield apply
-    for item in reversed(active):
-        item.disable()
 
 
 @pytest.fixture

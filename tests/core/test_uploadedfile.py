@@ -7,8 +7,9 @@ import os
 import random
 import tempfile
 
-import django.conf
 import pytest
+from django.core.files.base import File as DjangoFile
+from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
 
 from microdj.conf import settings
 from microdj.core.exceptions import SuspiciousFileOperation
@@ -26,12 +27,6 @@ from microdj.core.files.utils import (
     truncate_name,
     validate_file_name,
 )
-
-if not django.conf.settings.configured:
-    django.conf.settings.configure()
-
-from django.core.files.base import File as DjangoFile  # noqa: E402
-from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile  # noqa: E402
 
 # --- utils -------------------------------------------------------------------------------------------
 

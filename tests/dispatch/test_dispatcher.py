@@ -7,21 +7,6 @@ import pytest
 
 from microdj.dispatch import Signal, receiver
 from microdj.dispatch.dispatcher import NO_RECEIVERS
-from microdj.test import override_settings
-
-
-@pytest.fixture
-def override():
-    """Apply override_settings(**kwargs) until the end of the test."""
-    active = []
-
-    def apply(**kwargs):
-        active.append(override_settings(**kwargs))
-        active[-1].enable()
-
-    yield apply
-    for item in reversed(active):
-        item.disable()
 
 
 def sync_receiver(sender, **kwargs):

@@ -14,6 +14,8 @@ from typing import Any
 
 import django.conf
 import pytest
+from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 
 import microdj.http.multipartparser as mpp
 from microdj.conf import settings
@@ -35,12 +37,6 @@ from microdj.http.multipartparser import (
 )
 from microdj.http.querydict import QueryDict
 from microdj.utils.datastructures import MultiValueDict
-
-if not django.conf.settings.configured:
-    django.conf.settings.configure()
-
-from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler  # noqa: E402
-from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser  # noqa: E402
 
 BOUNDARY = "----WebKitFormBoundary7MA4YWxkTrZu0gW"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"

@@ -20,16 +20,6 @@ from microdj.core.exceptions import TooManyFieldsSent
 from microdj.http.querydict import QueryDict, bytes_to_text
 from microdj.utils.datastructures import MultiValueDict, MultiValueDictKeyError
 
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        ALLOWED_HOSTS=["testserver", "localhost", "127.0.0.1"],
-        ROOT_URLCONF="tests.urls_root",
-        SECRET_KEY="test-secret-key",
-    )
-if not django.conf.settings.configured:
-    django.conf.settings.configure()
-
 TRICKY_QUERY_STRINGS: list[str | bytes | None] = [
     None,
     "",

@@ -3,8 +3,8 @@
 import asyncio
 import io
 
-import django.conf
 import pytest
+from django.core.handlers.asgi import ASGIRequest
 
 from microdj.conf import settings
 from microdj.core.exceptions import (
@@ -19,15 +19,6 @@ from microdj.core.exceptions import (
 from microdj.http.hosts import split_domain_port
 from microdj.http.request import HttpHeaders, HttpRequest, RawPostDataException
 from tests.asgi_helpers import make_scope
-
-if not django.conf.settings.configured:
-    django.conf.settings.configure(
-        ALLOWED_HOSTS=["testserver", "localhost", "127.0.0.1"], SECRET_KEY="test-secret-key", DEBUG=False
-    )
-import django  # noqa: E402
-
-django.setup()
-from django.core.handlers.asgi import ASGIRequest  # noqa: E402
 
 
 def receiver(*chunks, disconnect=False):

@@ -9,10 +9,11 @@ import io
 import os
 import uuid
 
-import django.conf
+import django.core.exceptions as dj_exceptions
+import django.http as dj
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder as DjEncoder
 
-from microdj.conf import settings
 from microdj.core.exceptions import DisallowedRedirect
 from microdj.core.serializers.json import DjangoJSONEncoder
 from microdj.http import response as mresponse
@@ -35,21 +36,6 @@ from microdj.http.response import (
     ResponseHeaders,
     StreamingHttpResponse,
 )
-
-if not settings.configured:  # pragma: no cover - the suite's conftest configures settings
-    settings.configure(SECRET_KEY="test-secret-key")
-if not django.conf.settings.configured:
-    # The same Django settings as the other differential test modules, whichever is imported first.
-    django.conf.settings.configure(
-        DEFAULT_CHARSET="utf-8",
-        ALLOWED_HOSTS=["testserver", "localhost", "127.0.0.1"],
-        SECRET_KEY="test-secret-key",
-        DEBUG=False,
-    )
-
-import django.core.exceptions as dj_exceptions  # noqa: E402
-import django.http as dj  # noqa: E402
-from django.core.serializers.json import DjangoJSONEncoder as DjEncoder  # noqa: E402
 
 
 def same(ours, theirs):

@@ -14,10 +14,6 @@ from microdj.http.cookie import SimpleCookie
 from microdj.http.response import HttpResponse, StreamingHttpResponse
 from microdj.http.response_base import BadHeaderError, HttpResponseBase, ResponseHeaders
 
-if not settings.configured:  # pragma: no cover - the suite's conftest configures settings
-    settings.configure(SECRET_KEY="test-secret-key")
-
-
 # ResponseHeaders ------------------------------------------------------------------------------------------
 
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-import django.conf
 import pytest
+from django.http import HttpResponse as DjangoResponse
+from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGet
 
 from microdj.http import HttpResponse, StreamingHttpResponse
 from microdj.middleware.http import ConditionalGetMiddleware
 from microdj.test import RequestFactory
 from microdj.utils.http import http_date
-
-if not django.conf.settings.configured:
-    django.conf.settings.configure(DEFAULT_CHARSET="utf-8")
-
-from django.http import HttpResponse as DjangoResponse  # noqa: E402
-from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGet  # noqa: E402
 
 rf = RequestFactory()
 STAMP = 1_700_000_000

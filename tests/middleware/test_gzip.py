@@ -7,20 +7,15 @@ import gzip
 import os
 import zlib
 
-import django.conf
 import pytest
+from django.http import HttpResponse as DjangoResponse
+from django.middleware.gzip import GZipMiddleware as DjangoGZip
+from django.utils import text as dj_text
 
 from microdj.http import HttpResponse, StreamingHttpResponse
 from microdj.middleware.gzip import GZipMiddleware
 from microdj.test import RequestFactory
 from microdj.utils.text import acompress_sequence, compress_sequence, compress_string
-
-if not django.conf.settings.configured:
-    django.conf.settings.configure(DEFAULT_CHARSET="utf-8")
-
-from django.http import HttpResponse as DjangoResponse  # noqa: E402
-from django.middleware.gzip import GZipMiddleware as DjangoGZip  # noqa: E402
-from django.utils import text as dj_text  # noqa: E402
 
 rf = RequestFactory()
 BODY = b"microdj gzip test line. " * 40

@@ -54,15 +54,6 @@ def _nothing_left_installed() -> Iterator[None]:
         install("raise")
 
 
-@pytest.fixture
-def guard() -> Iterator[None]:
-    install("raise")
-    try:
-        yield
-    finally:
-        uninstall()
-
-
 def sleep_in_async_code(label: str = LABEL) -> None:
     async def view() -> None:
         with user_code(label):

@@ -57,15 +57,6 @@ def _nothing_left_installed() -> Iterator[None]:
         install("raise")
 
 
-@pytest.fixture
-def guard() -> Iterator[None]:
-    install("raise")
-    try:
-        yield
-    finally:
-        uninstall()
-
-
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.send_response(200)

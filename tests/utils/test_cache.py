@@ -6,7 +6,6 @@ import itertools
 import logging
 import time
 
-import django.conf
 import pytest
 from django.http import HttpResponse as DjangoResponse
 from django.utils import cache as dj_cache
@@ -16,9 +15,6 @@ from microdj.http import HttpResponse, StreamingHttpResponse
 from microdj.http.request import HttpRequest
 from microdj.utils import cache
 from microdj.utils.http import http_date, parse_http_date
-
-if not django.conf.settings.configured:
-    django.conf.settings.configure(DEFAULT_CHARSET="utf-8", CACHE_MIDDLEWARE_SECONDS=600)
 
 
 def make_request(method: str = "GET", **meta: str) -> HttpRequest:

@@ -5,7 +5,6 @@ import pytest
 from django.utils import crypto as dj_crypto
 
 from microdj.core.exceptions import ImproperlyConfigured
-from microdj.test import override_settings
 from microdj.utils.crypto import (
     RANDOM_STRING_CHARS,
     InvalidAlgorithm,
@@ -15,20 +14,6 @@ from microdj.utils.crypto import (
     pbkdf2,
     salted_hmac,
 )
-
-
-@pytest.fixture
-def override():
-    """Apply override_settings(**kwargs) until the end of the test."""
-    active = []
-
-    def apply(**kwargs):
-        active.append(override_settings(**kwargs))
-        active[-1].enable()
-
-    yield apply
-    for item in reversed(active):
-        item.disable()
 
 
 @pytest.mark.parametrize("algorithm", ["sha1", "sha256", "sha512"])
