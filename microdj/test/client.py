@@ -24,12 +24,13 @@ from microdj.test.requestfactory import (
     BOUNDARY,
     MULTIPART_CONTENT,
     AsyncRequestFactory,
+    Extra,
     RequestFactory,
     build_scope,
     encode_file,
     encode_multipart,
 )
-from microdj.test.transport import AppRunner, ASGIApp, BlockingRunner
+from microdj.test.transport import BlockingRunner
 
 __all__ = [
     "AsyncClient",
@@ -54,27 +55,10 @@ class Client(ClientMixin, RequestFactory):
     interpreter exit. Calling it from a running event loop raises: use ``AsyncClient`` there.
     """
 
-    def __init__(
-        self,
-        application: ASGIApp | None = None,
-        *,
-        enforce_csrf_checks: bool = False,
-        raise_request_exception: bool = True,
-        headers: Any = None,
-        query_params: Any = None,
-        **defaults: Any,
-    ) -> None:
-        super().__init__(headers=headers, query_params=query_params, **defaults)
-        self.enforce_csrf_checks = enforce_csrf_checks
-        self.raise_request_exception = raise_request_exception
-        self._runner = AppRunner(application)
+    def _runner_made(self) -> None:
+        """Give the runner its loop thread, stopped at garbage collection or interpreter exit."""
         self._blocking = BlockingRunner(self._runner)
         self._finalizer = weakref.finalize(self, self._blocking.close_quietly)
-
-    @property
-    def application(self) -> ASGIApp:
-        """The ASGI application under test."""
-        return self._runner.app
 
     def _run(self, coro_fn: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
         try:
@@ -107,16 +91,18 @@ class Client(ClientMixin, RequestFactory):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _follow(self, response: Any, follow: bool, **kwargs: Any) -> Any:
-        """With ``follow``, follow redirects to a non-redirect response (``redirect_chain``: the hops)."""
-        if not follow:
-            return response
-        response.redirect_chain = []
-        while self._is_redirect(response):
-            chain = response.redirect_chain
-            response = self._follow_redirect(response, **kwargs)
-            response.redirect_chain = chain
-            self._ensure_redirects_not_cyclic(response)
+    def _send(
+        self, request: dict[str, Any], follow: bool, data: Any, content_type: Any, headers: Any, extra: Extra
+    ) -> Any:
+        """Make ``request``; with ``follow``, follow redirects to a non-redirect (``redirect_chain``)."""
+        response = self.request(**request)
+        if follow:
+            response.redirect_chain = []
+            while self._is_redirect(response):
+                hop = self._follow_redirect(
+                    response, data=data, content_type=content_type, headers=headers, **extra
+                )
+                response = self._next_hop(response, hop)
         return response
 
     def get(
@@ -131,10 +117,8 @@ class Client(ClientMixin, RequestFactory):
         **extra: Any,
     ) -> Any:
         """GET ``path``; ``follow=True`` follows redirects."""
-        response = super().get(
-            path, data=data, secure=secure, headers=headers, query_params=query_params, **extra
-        )
-        return self._follow(response, follow, data=data, headers=headers, query_params=query_params, **extra)
+        request = self._query_request("GET", path, data, secure, headers, query_params, extra)
+        return self._send(request, follow, data, "", headers, extra)
 
     def post(
         self,
@@ -149,24 +133,8 @@ class Client(ClientMixin, RequestFactory):
         **extra: Any,
     ) -> Any:
         """POST ``data`` to ``path`` (multipart form data unless ``content_type`` says otherwise)."""
-        response = super().post(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
-        return self._follow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        request = self._post_request(path, data, content_type, secure, headers, query_params, extra)
+        return self._send(request, follow, data, content_type, headers, extra)
 
     def head(
         self,
@@ -180,10 +148,8 @@ class Client(ClientMixin, RequestFactory):
         **extra: Any,
     ) -> Any:
         """HEAD ``path``."""
-        response = super().head(
-            path, data=data, secure=secure, headers=headers, query_params=query_params, **extra
-        )
-        return self._follow(response, follow, data=data, headers=headers, query_params=query_params, **extra)
+        request = self._query_request("HEAD", path, data, secure, headers, query_params, extra)
+        return self._send(request, follow, data, "", headers, extra)
 
     def options(
         self,
@@ -198,24 +164,10 @@ class Client(ClientMixin, RequestFactory):
         **extra: Any,
     ) -> Any:
         """OPTIONS ``path``."""
-        response = super().options(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
+        request = self._body_request(
+            "OPTIONS", path, data, content_type, secure, headers, query_params, extra
         )
-        return self._follow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        return self._send(request, follow, data, content_type, headers, extra)
 
     def put(
         self,
@@ -230,24 +182,8 @@ class Client(ClientMixin, RequestFactory):
         **extra: Any,
     ) -> Any:
         """PUT ``data`` to ``path``."""
-        response = super().put(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
-        return self._follow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        request = self._body_request("PUT", path, data, content_type, secure, headers, query_params, extra)
+        return self._send(request, follow, data, content_type, headers, extra)
 
     def patch(
         self,
@@ -262,24 +198,8 @@ class Client(ClientMixin, RequestFactory):
         **extra: Any,
     ) -> Any:
         """PATCH ``path`` with ``data``."""
-        response = super().patch(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
-        return self._follow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        request = self._body_request("PATCH", path, data, content_type, secure, headers, query_params, extra)
+        return self._send(request, follow, data, content_type, headers, extra)
 
     def delete(
         self,
@@ -294,24 +214,8 @@ class Client(ClientMixin, RequestFactory):
         **extra: Any,
     ) -> Any:
         """DELETE ``path``."""
-        response = super().delete(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
-        return self._follow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        request = self._body_request("DELETE", path, data, content_type, secure, headers, query_params, extra)
+        return self._send(request, follow, data, content_type, headers, extra)
 
     def trace(
         self,
@@ -325,8 +229,8 @@ class Client(ClientMixin, RequestFactory):
         **extra: Any,
     ) -> Any:
         """TRACE ``path``."""
-        response = super().trace(path, secure=secure, headers=headers, query_params=query_params, **extra)
-        return self._follow(response, follow, data=data, headers=headers, query_params=query_params, **extra)
+        request = self._generic_request("TRACE", path, b"", None, secure, headers, query_params, extra)
+        return self._send(request, follow, data, "", headers, extra)
 
 
 class AsyncClient(ClientMixin, AsyncRequestFactory):
@@ -336,26 +240,6 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
     startup and shutdown around the block; otherwise startup runs on the first request and
     ``await client.aclose()`` shuts it down.
     """
-
-    def __init__(
-        self,
-        application: ASGIApp | None = None,
-        *,
-        enforce_csrf_checks: bool = False,
-        raise_request_exception: bool = True,
-        headers: Any = None,
-        query_params: Any = None,
-        **defaults: Any,
-    ) -> None:
-        super().__init__(headers=headers, query_params=query_params, **defaults)
-        self.enforce_csrf_checks = enforce_csrf_checks
-        self.raise_request_exception = raise_request_exception
-        self._runner = AppRunner(application)
-
-    @property
-    def application(self) -> ASGIApp:
-        """The ASGI application under test."""
-        return self._runner.app
 
     async def request(self, **request: Any) -> Any:
         """Make a request described by WSGI-style keys and return the response."""
@@ -374,16 +258,18 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    async def _afollow(self, response: Any, follow: bool, **kwargs: Any) -> Any:
-        """With ``follow``, follow redirects to a non-redirect response (``redirect_chain``: the hops)."""
-        if not follow:
-            return response
-        response.redirect_chain = []
-        while self._is_redirect(response):
-            chain = response.redirect_chain
-            response = await self._follow_redirect(response, **kwargs)
-            response.redirect_chain = chain
-            self._ensure_redirects_not_cyclic(response)
+    async def _send(
+        self, request: dict[str, Any], follow: bool, data: Any, content_type: Any, headers: Any, extra: Extra
+    ) -> Any:
+        """Make ``request``; with ``follow``, follow redirects to a non-redirect (``redirect_chain``)."""
+        response = await self.request(**request)
+        if follow:
+            response.redirect_chain = []
+            while self._is_redirect(response):
+                hop = await self._follow_redirect(
+                    response, data=data, content_type=content_type, headers=headers, **extra
+                )
+                response = self._next_hop(response, hop)
         return response
 
     async def get(
@@ -398,12 +284,8 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         **extra: Any,
     ) -> Any:
         """GET ``path``; ``follow=True`` follows redirects."""
-        response = await super().get(
-            path, data=data, secure=secure, headers=headers, query_params=query_params, **extra
-        )
-        return await self._afollow(
-            response, follow, data=data, headers=headers, query_params=query_params, **extra
-        )
+        request = self._query_request("GET", path, data, secure, headers, query_params, extra)
+        return await self._send(request, follow, data, "", headers, extra)
 
     async def post(
         self,
@@ -418,24 +300,8 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         **extra: Any,
     ) -> Any:
         """POST ``data`` to ``path`` (multipart form data unless ``content_type`` says otherwise)."""
-        response = await super().post(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
-        return await self._afollow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        request = self._post_request(path, data, content_type, secure, headers, query_params, extra)
+        return await self._send(request, follow, data, content_type, headers, extra)
 
     async def head(
         self,
@@ -449,12 +315,8 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         **extra: Any,
     ) -> Any:
         """HEAD ``path``."""
-        response = await super().head(
-            path, data=data, secure=secure, headers=headers, query_params=query_params, **extra
-        )
-        return await self._afollow(
-            response, follow, data=data, headers=headers, query_params=query_params, **extra
-        )
+        request = self._query_request("HEAD", path, data, secure, headers, query_params, extra)
+        return await self._send(request, follow, data, "", headers, extra)
 
     async def options(
         self,
@@ -469,24 +331,10 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         **extra: Any,
     ) -> Any:
         """OPTIONS ``path``."""
-        response = await super().options(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
+        request = self._body_request(
+            "OPTIONS", path, data, content_type, secure, headers, query_params, extra
         )
-        return await self._afollow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        return await self._send(request, follow, data, content_type, headers, extra)
 
     async def put(
         self,
@@ -501,24 +349,8 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         **extra: Any,
     ) -> Any:
         """PUT ``data`` to ``path``."""
-        response = await super().put(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
-        return await self._afollow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        request = self._body_request("PUT", path, data, content_type, secure, headers, query_params, extra)
+        return await self._send(request, follow, data, content_type, headers, extra)
 
     async def patch(
         self,
@@ -533,24 +365,8 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         **extra: Any,
     ) -> Any:
         """PATCH ``path`` with ``data``."""
-        response = await super().patch(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
-        return await self._afollow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        request = self._body_request("PATCH", path, data, content_type, secure, headers, query_params, extra)
+        return await self._send(request, follow, data, content_type, headers, extra)
 
     async def delete(
         self,
@@ -565,24 +381,8 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         **extra: Any,
     ) -> Any:
         """DELETE ``path``."""
-        response = await super().delete(
-            path,
-            data=data,
-            content_type=content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
-        return await self._afollow(
-            response,
-            follow,
-            data=data,
-            content_type=content_type,
-            headers=headers,
-            query_params=query_params,
-            **extra,
-        )
+        request = self._body_request("DELETE", path, data, content_type, secure, headers, query_params, extra)
+        return await self._send(request, follow, data, content_type, headers, extra)
 
     async def trace(
         self,
@@ -596,9 +396,5 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
         **extra: Any,
     ) -> Any:
         """TRACE ``path``."""
-        response = await super().trace(
-            path, secure=secure, headers=headers, query_params=query_params, **extra
-        )
-        return await self._afollow(
-            response, follow, data=data, headers=headers, query_params=query_params, **extra
-        )
+        request = self._generic_request("TRACE", path, b"", None, secure, headers, query_params, extra)
+        return await self._send(request, follow, data, "", headers, extra)

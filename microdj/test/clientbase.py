@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from http import HTTPStatus
 from http.cookies import Morsel, SimpleCookie
@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from microdj.http.response import HttpResponse
-from microdj.test.requestfactory import JSON_CONTENT_TYPE_RE, build_scope
-from microdj.test.transport import WireResponse
+from microdj.test.requestfactory import JSON_CONTENT_TYPE_RE
+from microdj.test.transport import AppRunner, ASGIApp, WireResponse
 from microdj.utils.http import parse_http_date_safe
 
 __all__ = ["REDIRECT_STATUS_CODES", "ClientMixin", "RedirectCycleError", "response_from_wire"]
@@ -101,16 +101,37 @@ class ClientMixin:
     """What ``Client`` and ``AsyncClient`` share: scopes, responses, cookies and redirects."""
 
     cookies: SimpleCookie
-    raise_request_exception: bool
-    enforce_csrf_checks: bool
-    _base_environ: Callable[..., dict[str, Any]]
+    _scope_and_body: Callable[[Mapping[str, Any]], tuple[dict[str, Any], bytes]]
+
+    def __init__(
+        self,
+        application: ASGIApp | None = None,
+        *,
+        enforce_csrf_checks: bool = False,
+        raise_request_exception: bool = True,
+        headers: Any = None,
+        query_params: Any = None,
+        **defaults: Any,
+    ) -> None:
+        super().__init__(headers=headers, query_params=query_params, **defaults)
+        self.enforce_csrf_checks = enforce_csrf_checks
+        self.raise_request_exception = raise_request_exception
+        self._runner = AppRunner(application)
+        self._runner_made()
+
+    def _runner_made(self) -> None:
+        """Hook run once ``_runner`` exists (``Client`` gives it a loop thread)."""
+
+    @property
+    def application(self) -> ASGIApp:
+        """The ASGI application under test."""
+        return self._runner.app
 
     def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        environ = self._base_environ(**request)
-        scope = build_scope(environ, self.cookies)
+        scope, body = self._scope_and_body(request)
         # The handler shares "request", "response" and "exc_info" through this dict.
         scope["microdj.test"] = {"enforce_csrf_checks": self.enforce_csrf_checks}
-        return scope, environ.get("wsgi.input", b"")
+        return scope, body
 
     def _finish(self, request: dict[str, Any], scope: dict[str, Any], wire: WireResponse) -> Any:
         """Turn what the application sent into the response object the test sees."""
@@ -185,14 +206,18 @@ class ClientMixin:
             extra["content_type"] = content_type
         return getattr(self, method)(path, follow=False, headers=headers, **extra)
 
-    def _ensure_redirects_not_cyclic(self, response: Any) -> None:
-        """RedirectCycleError for a redirect back to a URL already visited, or more than 20 redirects."""
-        chain = response.redirect_chain
+    def _next_hop(self, previous: Any, response: Any) -> Any:
+        """``response`` to the redirect ``previous`` gave, carrying on its ``redirect_chain``.
+
+        RedirectCycleError for a redirect back to a URL already visited, or more than 20 redirects.
+        """
+        chain = response.redirect_chain = previous.redirect_chain
         if chain[-1] in chain[:-1]:
             raise RedirectCycleError("Redirect loop detected.", last_response=response)
         if len(chain) > 20:
             # Firefox's "network.http.redirection-limit".
             raise RedirectCycleError("Too many redirects.", last_response=response)
+        return response
 
     def _is_redirect(self, response: Any) -> bool:
         return response.status_code in REDIRECT_STATUS_CODES and response.has_header("Location")

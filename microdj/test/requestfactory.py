@@ -54,6 +54,8 @@ _SCOPE_KEYS = frozenset(
 )
 _UNPREFIXED_HEADERS = {"CONTENT_TYPE": b"content-type", "CONTENT_LENGTH": b"content-length"}
 _RAW_PATH_SAFE = "/:@!$&'()*+,;=~"
+#: The extra WSGI-style keys of a request (``**extra``), read only.
+Extra = Mapping[str, Any]
 
 
 def _to_bytes(value: Any) -> bytes:
@@ -268,11 +270,15 @@ class RequestFactory:
             **request,
         }
 
+    def _scope_and_body(self, request: Mapping[str, Any]) -> tuple[dict[str, Any], bytes]:
+        """The ASGI scope and body bytes of a request described by WSGI-style keys."""
+        environ = self._base_environ(**request)
+        return build_scope(environ, self.cookies), environ.get("wsgi.input", b"")
+
     def request(self, **request: Any) -> Any:
         """Build a request from WSGI-style keys (see ``build_scope``); ``wsgi.input`` is the body bytes."""
-        environ = self._base_environ(**request)
-        scope = build_scope(environ, self.cookies)
-        return HttpRequest.from_scope(scope, body_receiver(environ.get("wsgi.input", b"")))
+        scope, body = self._scope_and_body(request)
+        return HttpRequest.from_scope(scope, body_receiver(body))
 
     def _encode_data(self, data: Any, content_type: str | None) -> bytes:
         if content_type is MULTIPART_CONTENT:
@@ -291,6 +297,81 @@ class RequestFactory:
         # As WSGI does: the percent-decoded bytes of the path, as a latin-1 string.
         return unquote_to_bytes(parsed.path).decode("iso-8859-1")
 
+    # The request descriptions below are shared by the factories' and the clients' methods of the same
+    # name: they give the WSGI-style keys that ``request()`` takes, and never change ``extra``.
+
+    def _query_request(
+        self, method: str, path: str, data: Any, secure: bool, headers: Any, query_params: Any, extra: Extra
+    ) -> dict[str, Any]:
+        """GET or HEAD: ``data`` (or ``query_params``) becomes the query string."""
+        if query_params and data:
+            raise ValueError("query_params and data arguments are mutually exclusive.")
+        return self._generic_request(method, path, b"", None, secure, headers, data or query_params, extra)
+
+    def _post_request(
+        self,
+        path: str,
+        data: Any,
+        content_type: str,
+        secure: bool,
+        headers: Any,
+        query_params: Any,
+        extra: Extra,
+    ) -> dict[str, Any]:
+        """POST: ``data`` is encoded as multipart form data, as JSON, or in the content type's charset."""
+        body = self._encode_data(self._encode_json({} if data is None else data, content_type), content_type)
+        return self._generic_request("POST", path, body, content_type, secure, headers, query_params, extra)
+
+    def _body_request(
+        self,
+        method: str,
+        path: str,
+        data: Any,
+        content_type: str,
+        secure: bool,
+        headers: Any,
+        query_params: Any,
+        extra: Extra,
+    ) -> dict[str, Any]:
+        """PUT, PATCH, DELETE or OPTIONS: ``data`` is the body (JSON-encoded, except for OPTIONS)."""
+        if method != "OPTIONS":
+            data = self._encode_json(data, content_type)
+        return self._generic_request(method, path, data, content_type, secure, headers, query_params, extra)
+
+    def _generic_request(
+        self,
+        method: str,
+        path: str,
+        data: Any,
+        content_type: str | None,
+        secure: bool,
+        headers: Any,
+        query_params: Any,
+        extra: Extra,
+    ) -> dict[str, Any]:
+        """Any method: ``data`` is the body (str is encoded with DEFAULT_CHARSET)."""
+        parsed = urlsplit(str(path))
+        body = _to_bytes(data)
+        request: dict[str, Any] = {
+            "PATH_INFO": self._get_path(parsed),
+            "REQUEST_METHOD": method,
+            "SERVER_PORT": "443" if secure else "80",
+            "wsgi.url_scheme": "https" if secure else "http",
+        }
+        if body:
+            request.update(
+                {"CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": content_type, "wsgi.input": body}
+            )
+        request.update(extra)
+        if headers:
+            request.update(wsgi_headers(headers))
+        if query_params:
+            request["QUERY_STRING"] = urlencode(query_params, doseq=True)
+        # A query string in the URL counts when none was given otherwise (the client's default comes last).
+        if not request.get("QUERY_STRING") and parsed.query:
+            request["QUERY_STRING"] = parsed.query.encode().decode("iso-8859-1")
+        return request
+
     def get(
         self,
         path: str,
@@ -302,11 +383,7 @@ class RequestFactory:
         **extra: Any,
     ) -> Any:
         """A GET request; ``data`` (or ``query_params``) becomes the query string."""
-        if query_params and data:
-            raise ValueError("query_params and data arguments are mutually exclusive.")
-        return self.generic(
-            "GET", path, secure=secure, headers=headers, query_params=data or query_params, **extra
-        )
+        return self.request(**self._query_request("GET", path, data, secure, headers, query_params, extra))
 
     def post(
         self,
@@ -320,17 +397,8 @@ class RequestFactory:
         **extra: Any,
     ) -> Any:
         """A POST request; ``data`` is encoded as multipart form data unless another content type is given."""
-        data = self._encode_json({} if data is None else data, content_type)
-        body = self._encode_data(data, content_type)
-        return self.generic(
-            "POST",
-            path,
-            body,
-            content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
+        return self.request(
+            **self._post_request(path, data, content_type, secure, headers, query_params, extra)
         )
 
     def head(
@@ -344,11 +412,7 @@ class RequestFactory:
         **extra: Any,
     ) -> Any:
         """A HEAD request; ``data`` (or ``query_params``) becomes the query string."""
-        if query_params and data:
-            raise ValueError("query_params and data arguments are mutually exclusive.")
-        return self.generic(
-            "HEAD", path, secure=secure, headers=headers, query_params=data or query_params, **extra
-        )
+        return self.request(**self._query_request("HEAD", path, data, secure, headers, query_params, extra))
 
     def trace(
         self, path: str, secure: bool = False, *, headers: Any = None, query_params: Any = None, **extra: Any
@@ -368,15 +432,8 @@ class RequestFactory:
         **extra: Any,
     ) -> Any:
         """An OPTIONS request."""
-        return self.generic(
-            "OPTIONS",
-            path,
-            data,
-            content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
+        return self.request(
+            **self._body_request("OPTIONS", path, data, content_type, secure, headers, query_params, extra)
         )
 
     def put(
@@ -391,15 +448,8 @@ class RequestFactory:
         **extra: Any,
     ) -> Any:
         """A PUT request."""
-        return self.generic(
-            "PUT",
-            path,
-            self._encode_json(data, content_type),
-            content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
+        return self.request(
+            **self._body_request("PUT", path, data, content_type, secure, headers, query_params, extra)
         )
 
     def patch(
@@ -414,15 +464,8 @@ class RequestFactory:
         **extra: Any,
     ) -> Any:
         """A PATCH request."""
-        return self.generic(
-            "PATCH",
-            path,
-            self._encode_json(data, content_type),
-            content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
+        return self.request(
+            **self._body_request("PATCH", path, data, content_type, secure, headers, query_params, extra)
         )
 
     def delete(
@@ -437,15 +480,8 @@ class RequestFactory:
         **extra: Any,
     ) -> Any:
         """A DELETE request."""
-        return self.generic(
-            "DELETE",
-            path,
-            self._encode_json(data, content_type),
-            content_type,
-            secure=secure,
-            headers=headers,
-            query_params=query_params,
-            **extra,
+        return self.request(
+            **self._body_request("DELETE", path, data, content_type, secure, headers, query_params, extra)
         )
 
     def generic(
@@ -461,27 +497,9 @@ class RequestFactory:
         **extra: Any,
     ) -> Any:
         """A request with any method; ``data`` is the body (str is encoded with DEFAULT_CHARSET)."""
-        parsed = urlsplit(str(path))
-        body = _to_bytes(data)
-        request: dict[str, Any] = {
-            "PATH_INFO": self._get_path(parsed),
-            "REQUEST_METHOD": method,
-            "SERVER_PORT": "443" if secure else "80",
-            "wsgi.url_scheme": "https" if secure else "http",
-        }
-        if body:
-            request.update(
-                {"CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": content_type, "wsgi.input": body}
-            )
-        if headers:
-            extra.update(wsgi_headers(headers))
-        if query_params:
-            extra["QUERY_STRING"] = urlencode(query_params, doseq=True)
-        request.update(extra)
-        # A query string in the URL counts when none was given otherwise (the client's default comes last).
-        if not request.get("QUERY_STRING") and parsed.query:
-            request["QUERY_STRING"] = parsed.query.encode().decode("iso-8859-1")
-        return self.request(**request)
+        return self.request(
+            **self._generic_request(method, path, data, content_type, secure, headers, query_params, extra)
+        )
 
 
 class AsyncRequestFactory(RequestFactory):
