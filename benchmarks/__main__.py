@@ -28,7 +28,12 @@ def _inprocess(framework: Framework, variant: str, scenarios: list[Scenario]) ->
     command = [sys.executable, "-m", "benchmarks.inprocess", framework.slug, variant]
     for scenario in scenarios:
         command += ["--scenario", scenario.name]
-    output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, timeout=900).stdout
+    # Every framework's process runs on one CPU: its event loop and any worker threads (sync views) share
+    # it, as in a server pinned to a core, and cross-CPU wake-ups (slow on virtual machines) are avoided.
+    pin = e2e.pin_to(e2e.cpus()[0])
+    output = subprocess.run(
+        command, check=True, stdout=subprocess.PIPE, text=True, timeout=900, preexec_fn=pin
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])["rates"]
 
 
@@ -36,9 +41,10 @@ def _how(args: argparse.Namespace) -> str:
     if not args.e2e:
         return (
             "In-process: each framework (and each route-table/middleware variant) runs in its own "
-            "process; the ASGI app is called directly with a prepared scope (no server, no sockets), "
-            f"one request at a time; best of {inprocess.ROUNDS} rounds of {inprocess.ROUND_SECONDS} s "
-            "per scenario, after one checked request. Command: `python -m benchmarks` (`make bench`)."
+            "process pinned to one CPU; the ASGI app is called directly with a prepared scope (no server, "
+            f"no sockets), one request at a time; best of {inprocess.ROUNDS} rounds of "
+            f"{inprocess.ROUND_SECONDS} s per scenario, after one checked request. "
+            "Command: `python -m benchmarks` (`make bench`)."
         )
     server_cpu, client_cpu = e2e.cpus()
     pinning = (

@@ -42,7 +42,7 @@ def cpus() -> tuple[int | None, int | None]:
     return (usable[0], usable[1]) if len(usable) >= 2 else (None, None)
 
 
-def _pin(cpu: int | None) -> Callable[[], None] | None:
+def pin_to(cpu: int | None) -> Callable[[], None] | None:
     if cpu is None:
         return None
 
@@ -83,7 +83,7 @@ def server(framework: Framework, variant: str, cpu: int | None) -> Iterator[int]
     log = tempfile.TemporaryFile()
     command = [sys.executable, "-m", "benchmarks.serve", framework.slug, variant, "--fd", str(fd)]
     process = subprocess.Popen(
-        command, pass_fds=(fd,), preexec_fn=_pin(cpu), stdout=log, stderr=subprocess.STDOUT, cwd=Path.cwd()
+        command, pass_fds=(fd,), preexec_fn=pin_to(cpu), stdout=log, stderr=subprocess.STDOUT, cwd=Path.cwd()
     )
     listener.close()  # the server holds its own copy of the listening socket
     try:
@@ -131,7 +131,7 @@ def _wrk(port: int, scenario: Scenario, seconds: int, connections: int, cpu: int
         command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s"]
         command += [*_wrk_script(scenario, directory), target]
         output = subprocess.run(
-            command, preexec_fn=_pin(cpu), capture_output=True, text=True, timeout=seconds + 30, check=True
+            command, preexec_fn=pin_to(cpu), capture_output=True, text=True, timeout=seconds + 30, check=True
         ).stdout
     requests = int(re.search(r"(\d+) requests in", output)[1])
     non_2xx = int(m[1]) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
@@ -149,7 +149,7 @@ def _bundled(port: int, scenario: Scenario, seconds: int, connections: int, cpu:
     command = [sys.executable, "-m", "benchmarks.loadgen", str(port), scenario.name]
     command += ["--connections", str(connections), "--duration", str(seconds)]
     output = subprocess.run(
-        command, preexec_fn=_pin(cpu), capture_output=True, text=True, timeout=seconds + 30, check=True
+        command, preexec_fn=pin_to(cpu), capture_output=True, text=True, timeout=seconds + 30, check=True
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
