@@ -82,51 +82,53 @@ class SessionMiddleware:
             samesite=settings.SESSION_COOKIE_SAMESITE,
         )
 
-    def process_response(self, request: Any, response: Any) -> Any:
-        """Save a modified (or, with SESSION_SAVE_EVERY_REQUEST, any) non-empty session and set its cookie.
+    def _before_save(self, request: Any, response: Any) -> tuple[bool, bool]:
+        """Everything but the save itself: return (must save, session was accessed).
 
-        An emptied session deletes the cookie. A 5xx response saves nothing. Vary: Cookie is added whenever
-        the session was accessed or the cookie changes.
+        An emptied session deletes the cookie. A 5xx response saves nothing.
         """
         state = self._state(request)
         if state is None:
-            return response
+            return False, False
         accessed, modified, empty = state
         if self._must_delete(request, empty):
             self._delete_cookie(response)
-            return response
-        if (modified or settings.SESSION_SAVE_EVERY_REQUEST) and not empty and response.status_code < 500:
-            at_browser_close = request.session.get_expire_at_browser_close()
-            max_age = None if at_browser_close else request.session.get_expiry_age()
+            return False, False
+        wanted = modified or settings.SESSION_SAVE_EVERY_REQUEST
+        return bool(wanted and not empty and response.status_code < 500), accessed
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        """Save a modified (or, with SESSION_SAVE_EVERY_REQUEST, any) non-empty session and set its cookie.
+
+        Vary: Cookie is added whenever the session was accessed or the cookie changes.
+        """
+        must_save, accessed = self._before_save(request, response)
+        if must_save:
+            session = request.session
+            at_browser_close = session.get_expire_at_browser_close()
+            max_age = None if at_browser_close else session.get_expiry_age()
             try:
-                request.session.save()
+                session.save()
             except UpdateError:
                 raise SessionInterrupted(_INTERRUPTED)
             self._set_cookie(request, response, at_browser_close, max_age)
-            accessed = True
-        if accessed:
+        if must_save or accessed:
             patch_vary_headers(response, ("Cookie",))
         return response
 
     async def aprocess_response(self, request: Any, response: Any) -> Any:
         """Async process_response(), using the store's async methods."""
-        state = self._state(request)
-        if state is None:
-            return response
-        accessed, modified, empty = state
-        if self._must_delete(request, empty):
-            self._delete_cookie(response)
-            return response
-        if (modified or settings.SESSION_SAVE_EVERY_REQUEST) and not empty and response.status_code < 500:
-            at_browser_close = await request.session.aget_expire_at_browser_close()
-            max_age = None if at_browser_close else await request.session.aget_expiry_age()
+        must_save, accessed = self._before_save(request, response)
+        if must_save:
+            session = request.session
+            at_browser_close = await session.aget_expire_at_browser_close()
+            max_age = None if at_browser_close else await session.aget_expiry_age()
             try:
-                await request.session.asave()
+                await session.asave()
             except UpdateError:
                 raise SessionInterrupted(_INTERRUPTED)
             self._set_cookie(request, response, at_browser_close, max_age)
-            accessed = True
-        if accessed:
+        if must_save or accessed:
             patch_vary_headers(response, ("Cookie",))
         return response
 
