@@ -390,3 +390,30 @@ def test_signed_cookie():
 
     with pytest.raises(BadSignature):
         request.get_signed_cookie("bad")
+
+
+def test_content_params_read_first():
+    request = HttpRequest.from_scope(
+        make_scope(
+            "POST", "/", headers=[(b"host", b"testserver"), (b"content-type", b"text/plain; charset=latin-1")]
+        ),
+        receiver(b""),
+    )
+    assert request.content_params == {"charset": "latin-1"}
+    assert request.content_type == "text/plain"
+
+
+def test_preferred_type_edge_cases():
+    request, _ = build(headers=[(b"host", b"testserver"), (b"accept", b"text/html")])
+    assert request.get_preferred_type([]) is None
+    assert request.get_preferred_type(["image/png"]) is None
+    assert request.get_preferred_type(["image/png", "text/html"]) == "text/html"
+
+
+def test_close_twice_cleans_up_once():
+    calls = []
+    request, _ = build()
+    request._post_files_cleanup = lambda: calls.append(1)
+    request.close()
+    request.close()
+    assert calls == [1]

@@ -1,0 +1,56 @@
+"""BodyReader: message handling, the whole-body deadline kept by one sweeper per loop, and cancellation."""
+
+import asyncio
+
+import pytest
+
+from microdj.core.exceptions import RequestTimeout
+from microdj.http.body import BodyReader
+
+
+def test_messages_of_other_types_are_skipped():
+    messages = [{"type": "http.other"}, {"type": "http.request", "body": b"ab", "more_body": False}]
+
+    async def receive():
+        return messages.pop(0)
+
+    async def main():
+        reader = BodyReader(receive, 2, None)
+        return await reader.read_all(None)
+
+    assert asyncio.run(main()) == b"ab"
+
+
+def test_a_cancellation_that_is_not_a_timeout_propagates():
+    async def main():
+        never = asyncio.Event()
+
+        async def receive():
+            await never.wait()
+
+        reader = BodyReader(receive, 10, 30.0)
+        task = asyncio.create_task(reader.chunk())
+        await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+
+
+def test_a_shorter_timeout_reschedules_the_sweep():
+    async def main():
+        never = asyncio.Event()
+
+        async def receive():
+            await never.wait()
+
+        slow = asyncio.create_task(BodyReader(receive, 10, 30.0).chunk())
+        await asyncio.sleep(0)
+        with pytest.raises(RequestTimeout, match="within 0.05 seconds"):
+            await BodyReader(receive, 10, 0.05).chunk()
+        slow.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await slow
+
+    asyncio.run(main())
