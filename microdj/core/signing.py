@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import importlib
 import json
 import re
 import time
@@ -23,7 +22,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from microdj.conf import settings
-from microdj.utils.crypto import _to_bytes, constant_time_compare, get_secret_key, salted_hmac
+from microdj.utils.crypto import constant_time_compare, get_secret_key, salted_hmac
+from microdj.utils.encoding import force_bytes
+from microdj.utils.module_loading import import_string
 
 DEFAULT_SALT = "microdj.core.signing"
 BASE62_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -79,7 +80,7 @@ def base64_hmac(salt: Any, value: Any, key: Any, algorithm: str = "sha1") -> str
 
 
 def _cookie_signer_key(key: str | bytes) -> bytes:
-    return b"microdj.http.cookies" + _to_bytes(key)
+    return b"microdj.http.cookies" + force_bytes(key)
 
 
 def _cookie_signer_salt(cookie_name: str, salt: str = "") -> str:
@@ -87,15 +88,10 @@ def _cookie_signer_salt(cookie_name: str, salt: str = "") -> str:
     return f"microdj.http.cookies.v2:{len(salt)}:{salt}{cookie_name}"
 
 
-def _import_string(dotted_path: str) -> Any:
-    module_path, _, name = dotted_path.rpartition(".")
-    return getattr(importlib.import_module(module_path), name)
-
-
 def get_cookie_signer(salt: str = "microdj.core.signing.get_cookie_signer") -> Signer:
     """Signer for cookies: settings.SIGNING_BACKEND (default TimestampSigner) under a cookie-specific key."""
     backend = getattr(settings, "SIGNING_BACKEND", None)
-    signer_class = _import_string(backend) if backend else TimestampSigner
+    signer_class = import_string(backend) if backend else TimestampSigner
     return signer_class(
         key=_cookie_signer_key(get_secret_key()),
         fallback_keys=[_cookie_signer_key(k) for k in settings.SECRET_KEY_FALLBACKS],

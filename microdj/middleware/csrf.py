@@ -14,7 +14,6 @@ import string
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache, cached_property
-from importlib import import_module
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +25,7 @@ from microdj.utils.crypto import constant_time_compare, get_random_string
 from microdj.utils.deprecation import MiddlewareMixin
 from microdj.utils.http import is_same_domain
 from microdj.utils.log import log_response
+from microdj.utils.module_loading import import_string
 
 logger = logging.getLogger("microdj.security.csrf")
 
@@ -52,10 +52,8 @@ _CHAR_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
 _N_CHARS = len(CSRF_ALLOWED_CHARS)
 
 
-@cache
-def _import_view(path: str) -> Callable[..., Any]:
-    module, _, name = path.rpartition(".")
-    return getattr(import_module(module), name)
+# The failure view named by CSRF_FAILURE_VIEW, imported once per dotted path.
+_import_view = cache(import_string)
 
 
 def _get_failure_view() -> Callable[..., Any]:

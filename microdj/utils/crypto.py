@@ -9,20 +9,13 @@ from typing import Any
 
 from microdj.conf import settings
 from microdj.core.exceptions import ImproperlyConfigured
+from microdj.utils.encoding import force_bytes
 
 RANDOM_STRING_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 class InvalidAlgorithm(ValueError):
     """The algorithm name is not one hashlib provides."""
-
-
-def _to_bytes(value: Any) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, memoryview):
-        return bytes(value)
-    return str(value).encode()
 
 
 def get_secret_key() -> str | bytes:
@@ -42,8 +35,8 @@ def salted_hmac(key_salt: Any, value: Any, secret: Any = None, *, algorithm: str
     except AttributeError as exc:
         raise InvalidAlgorithm(f"{algorithm!r} is not an algorithm accepted by the hashlib module.") from exc
     # Always derive the key by hashing salt + secret, whatever their length, so that keys are stable.
-    key = hasher(_to_bytes(key_salt) + _to_bytes(secret)).digest()
-    return hmac.new(key, msg=_to_bytes(value), digestmod=hasher)
+    key = hasher(force_bytes(key_salt) + force_bytes(secret)).digest()
+    return hmac.new(key, msg=force_bytes(value), digestmod=hasher)
 
 
 def get_random_string(length: int, allowed_chars: str = RANDOM_STRING_CHARS) -> str:
@@ -53,10 +46,10 @@ def get_random_string(length: int, allowed_chars: str = RANDOM_STRING_CHARS) -> 
 
 def constant_time_compare(val1: Any, val2: Any) -> bool:
     """Return whether two strings (or bytes) are equal, in time independent of where they differ."""
-    return secrets.compare_digest(_to_bytes(val1), _to_bytes(val2))
+    return secrets.compare_digest(force_bytes(val1), force_bytes(val2))
 
 
 def pbkdf2(password: Any, salt: Any, iterations: int, dklen: int = 0, digest: Any = None) -> bytes:
     """Return the PBKDF2-HMAC hash of ``password`` (digest defaults to SHA-256; dklen 0 means its size)."""
     name = (digest or hashlib.sha256)().name
-    return hashlib.pbkdf2_hmac(name, _to_bytes(password), _to_bytes(salt), iterations, dklen or None)
+    return hashlib.pbkdf2_hmac(name, force_bytes(password), force_bytes(salt), iterations, dklen or None)

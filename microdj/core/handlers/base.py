@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from importlib import import_module
 from inspect import isawaitable
 from threading import get_ident
 from typing import Any
@@ -24,6 +23,7 @@ from microdj.core.handlers.exception import response_for_exception
 from microdj.core.handlers.workers import WorkerPool, run_on_loop
 from microdj.http.response import HttpResponseBase
 from microdj.urls.resolvers import get_resolver
+from microdj.utils.module_loading import import_string
 
 logger = logging.getLogger("microdj.request")
 
@@ -38,19 +38,6 @@ def _hook_mode(hook: Callable, inline: bool) -> str:
     if iscoroutinefunction(hook):
         return _ASYNC
     return _INLINE if inline else _THREAD
-
-
-def import_string(dotted_path: str) -> Any:
-    """Import ``package.module.Name`` and return ``Name``."""
-    try:
-        module_path, name = dotted_path.rsplit(".", 1)
-    except ValueError as error:
-        raise ImportError(f"{dotted_path!r} doesn't look like a module path.") from error
-    module = import_module(module_path)
-    try:
-        return getattr(module, name)
-    except AttributeError as error:
-        raise ImportError(f"Module {module_path!r} does not define a {name!r} attribute.") from error
 
 
 class BaseHandler:

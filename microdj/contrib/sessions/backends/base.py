@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import abc
 import functools
-import importlib
 import logging
 import string
 from collections.abc import ItemsView, KeysView, ValuesView
@@ -24,6 +23,7 @@ from asgiref.sync import sync_to_async
 from microdj.conf import settings
 from microdj.core import signing
 from microdj.utils.crypto import get_random_string
+from microdj.utils.module_loading import import_string as _import_string
 
 # Session keys are lower-case so that case-insensitive stores cannot confuse two of them.
 VALID_KEY_CHARS = string.ascii_lowercase + string.digits
@@ -39,11 +39,8 @@ class UpdateError(Exception):
     """``save()`` found the session deleted (e.g. by a concurrent logout)."""
 
 
-@functools.cache
-def import_string(dotted_path: str) -> Any:
-    """Import ``"package.module.Name"`` and return ``Name`` (cached)."""
-    module_path, _, name = dotted_path.rpartition(".")
-    return getattr(importlib.import_module(module_path), name)
+# The serializer named by SESSION_SERIALIZER, imported once per dotted path.
+import_string = functools.cache(_import_string)
 
 
 def _aware(value: datetime) -> datetime:
