@@ -206,30 +206,29 @@ class BaseHandler:
 
     # ---------------------------------------------------------------------------------- the view step
     def _resolve(self, request: Any) -> Any:
-        urlconf = request.urlconf
-        resolver = self.resolver if urlconf is None else get_resolver(urlconf)
-        match = resolver.resolve(request.path_info)
+        """The request's ResolverMatch (also set on the request)."""
+        path = request.path_info
+        if request.urlconf is None:
+            # PERF: the matcher is called directly; the resolver's own resolve() only when it must decide.
+            match = self._fast_resolve(path) or self.resolver.resolve(path)
+        else:
+            match = get_resolver(request.urlconf).resolve(path)
         request.resolver_match = match
         return match
 
-    def _is_async(self, func: Any) -> bool:
-        is_async = self._view_is_async.get(func)
-        if is_async is None:
-            is_async = self._view_is_async[func] = iscoroutinefunction(func)
+    def _learn_is_async(self, func: Any) -> bool:
+        """Decide once per view (kept in ``_view_is_async``) whether ``func`` is a coroutine function."""
+        is_async = self._view_is_async[func] = iscoroutinefunction(func)
         return is_async
 
     async def _get_response_async(self, request: Any) -> Any:
         """Resolve, run process_view hooks, call the view (sync ones in a worker thread), check the result."""
-        # PERF: the matcher is called directly and the is-async lookup is inlined: this runs per request.
-        if request.urlconf is None:
-            match = self._fast_resolve(request.path_info) or self.resolver.resolve(request.path_info)
-        else:
-            match = get_resolver(request.urlconf).resolve(request.path_info)
-        request.resolver_match = match
+        match = self._resolve(request)
         callback = match.func
+        # PERF: a dict lookup per request; iscoroutinefunction() runs once per view.
         view_is_async = self._view_is_async.get(callback)
         if view_is_async is None:
-            view_is_async = self._view_is_async[callback] = iscoroutinefunction(callback)
+            view_is_async = self._learn_is_async(callback)
         view_middleware = self._view_middleware
         if (view_is_async or view_middleware) and request.method not in _BODYLESS_METHODS:
             # Hooks (e.g. CSRF reading POST) and async views may read the body with Django's sync API.
@@ -282,7 +281,9 @@ class BaseHandler:
         """As ``_get_response_async``, from a worker thread (under sync middleware)."""
         match = self._resolve(request)
         callback, args, kwargs = match.func, match.args, match.kwargs
-        view_is_async = self._is_async(callback)
+        view_is_async = self._view_is_async.get(callback)
+        if view_is_async is None:
+            view_is_async = self._learn_is_async(callback)
         response = None
         for hook, mode in self._view_middleware:
             result = hook(request, callback, args, kwargs)
