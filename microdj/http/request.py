@@ -98,12 +98,26 @@ class HttpRequest:
         return f"<{type(self).__name__}: {self.method} {self.get_full_path()!r}>"
 
     # ----------------------------------------------------------------------------------------- headers
+    @cached_property
+    def _scope_headers(self) -> dict[bytes, bytes]:
+        """The scope's headers by lower-case name; a repeated header's values joined with ","."""
+        headers = self.scope.get("headers", ())
+        if headers.__class__ is not list:
+            headers = list(headers)
+        found = dict(headers)
+        # PERF: servers send lower-case names and rarely repeat one: then dict() does the whole job in C.
+        if len(found) == len(headers) and b"".join(found).islower():
+            return found
+        merged: dict[bytes, bytes] = {}
+        for key, value in headers:
+            key = key.lower()
+            merged[key] = merged[key] + b"," + value if key in merged else value
+        return merged
+
     def _scope_header(self, name: bytes) -> str | None:
         """One header from the scope (repeated values joined with ","), without building META."""
-        found = [value for key, value in self.scope.get("headers", ()) if key.lower() == name]
-        if not found:
-            return None
-        return ",".join(value.decode("latin-1") for value in found)
+        value = self._scope_headers.get(name)
+        return None if value is None else value.decode("latin-1")
 
     def _header(self, meta_key: str, name: bytes) -> str | None:
         """One header, from META when it is built, else straight from the scope (as META would have it)."""
@@ -111,7 +125,8 @@ class HttpRequest:
         meta = self.__dict__.get("META")
         if meta is not None or not self.scope:
             return (meta or {}).get(meta_key)
-        return self._scope_header(name)
+        value = self._scope_headers.get(name)
+        return None if value is None else value.decode("latin-1")
 
     @cached_property
     def META(self) -> dict[str, Any]:  # noqa: N802 - Django's name
@@ -390,12 +405,12 @@ class HttpRequest:
         if self._read_started:
             raise RawPostDataException("You cannot access body after reading from request's data stream")
         reader = self._reader
-        if reader.content_length is not None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if reader.content_length is not None and limit is not None and reader.content_length > limit:
             self._check_data_too_big(reader.content_length)
         self._read_started = True
-        body = await reader.read_all(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        body = await reader.read_all(limit)
         self._body = body
-        self._stream = BytesIO(body)
         self._read_started = False
         return body
 
@@ -411,12 +426,17 @@ class HttpRequest:
             if length is not None and not self._read_started:
                 if length == 0:
                     # Declared empty: no I/O, so this works on the event loop too (async views).
-                    self._body, self._stream = b"", BytesIO()
+                    self._body = b""
                     return b""
                 # Known without I/O: raised here as in Django, even where the body cannot be received.
                 self._check_data_too_big(length)
             body = run_sync(self.aread(), self._loop, "request.body")
         return body
+
+    @cached_property
+    def _stream(self) -> BytesIO:
+        # PERF: made on first read(); most code reads ``body`` or ``POST`` instead.
+        return BytesIO(self._body)
 
     async def astream(self):  # type: ignore[no-untyped-def]
         """Yield the body in chunks as they arrive, without keeping it (``body`` is then unavailable)."""

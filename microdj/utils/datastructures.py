@@ -147,8 +147,13 @@ class MultiValueDict(dict):
 
     def items(self) -> Iterator[tuple[Any, Any]]:  # type: ignore[override]
         """Yield ``(key, last value)`` pairs."""
-        for key in self:
-            yield key, self[key]
+        if self.__class__.__getitem__ is _getitem:
+            # PERF: the lists are read directly unless a subclass changed item access.
+            for key, values in dict.items(self):
+                yield key, values[-1] if values else self[key]
+        else:
+            for key in self:
+                yield key, self[key]
 
     def lists(self) -> Iterator[tuple[Any, Any]]:
         """Return an iterator of ``(key, list of values)`` pairs."""
@@ -181,7 +186,13 @@ class MultiValueDict(dict):
 
     def dict(self) -> dict[Any, Any]:
         """Return a plain dict of the last value of every key."""
+        if self.__class__.__getitem__ is _getitem:
+            # PERF: the lists are read directly unless a subclass changed item access.
+            return {key: values[-1] if values else self[key] for key, values in dict.items(self)}
         return {key: self[key] for key in self}
+
+
+_getitem = MultiValueDict.__getitem__
 
 
 class ImmutableList(tuple):

@@ -583,8 +583,9 @@ def test_async_view_body_without_content_length_is_read():
     assert b'"body": "abcd"' in result["body"]
 
 
-def test_async_view_body_over_the_limit_is_left_unread_and_reading_it_is_413():
-    with client_for(DATA_UPLOAD_MAX_MEMORY_SIZE=10) as client:
+@pytest.mark.parametrize("stack", [(), ("SyncA",)], ids=["async-path", "sync-path"])
+def test_async_view_body_over_the_limit_is_left_unread_and_reading_it_is_413(stack):
+    with client_for(*stack, DATA_UPLOAD_MAX_MEMORY_SIZE=10) as client:
         response = client.post(
             "/async-post/", "a=" + "x" * 20, content_type="application/x-www-form-urlencoded"
         )

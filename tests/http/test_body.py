@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from microdj.core.exceptions import RequestTimeout
+from microdj.core.exceptions import RequestDataTooBig, RequestTimeout
 from microdj.http.body import BodyReader
 
 
@@ -19,6 +19,20 @@ def test_messages_of_other_types_are_skipped():
         return await reader.read_all(None)
 
     assert asyncio.run(main()) == b"ab"
+
+
+def test_a_body_in_one_message_over_the_limit_is_too_big():
+    async def receive():
+        return {"type": "http.request", "body": b"abcde", "more_body": False}
+
+    async def main():
+        with pytest.raises(RequestDataTooBig):
+            await BodyReader(receive, None, None).read_all(4)
+        reader = BodyReader(receive, None, None)
+        assert await reader.read_all(5) == b"abcde"
+        assert await reader.read_all(5) == b""  # the body was read: nothing more
+
+    asyncio.run(main())
 
 
 def test_a_cancellation_that_is_not_a_timeout_propagates():

@@ -132,6 +132,17 @@ def test_parsing_property_text_alphabet(query_string: str) -> None:
     _same_outcome(query_string)
 
 
+# Percent escapes are decoded by the unicode_escape codec when they can be: backslashes, "x", malformed and
+# truncated escapes, and escapes that decode to '&', '=' or '+' must all still decode as Django does.
+@given(
+    st.text(alphabet=st.sampled_from("a=&+%\\xX0123456789cCeEfF2D3B6é\x00 "), max_size=40),
+    st.sampled_from([None, "iso-8859-1", "utf-16", "shift_jis"]),
+)
+@hypothesis_settings(max_examples=500, deadline=None)
+def test_parsing_property_escapes(query_string: str, encoding: str | None) -> None:
+    _same_outcome(query_string, encoding=encoding)
+
+
 @given(st.text(max_size=60))
 @hypothesis_settings(max_examples=200, deadline=None)
 def test_parsing_property_any_text(query_string: str) -> None:

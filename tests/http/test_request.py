@@ -277,6 +277,31 @@ def test_body_limits(monkeypatch):
     assert request.body == b"hell"
 
 
+def test_aread_refuses_a_declared_length_over_the_limit(monkeypatch):
+    monkeypatch.setattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", 4)
+    request = HttpRequest.from_scope(
+        make_scope("POST", "/", headers=post_headers(b"text/plain", 5)), receiver(b"hello")
+    )
+    with pytest.raises(RequestDataTooBig):
+        asyncio.run(request.aread())
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ((b"Content-Type", b"text/plain"), (b"Content-Length", b"2")),
+        [(b"content-type", b"text/plain"), (b"content-length", b"2")],
+        [[b"content-type", b"text/plain"], [b"content-length", b"2"], [b"x-a", b"1"], [b"X-A", b"2"]],
+    ],
+    ids=["upper-case-tuple", "lower-case-list", "repeated-in-two-cases"],
+)
+def test_body_headers_of_any_case_and_shape(headers):
+    scope = make_scope("POST", "/", headers=headers)
+    request = HttpRequest.from_scope(scope, receiver(b"ab"))
+    assert (request.content_type, request.body) == ("text/plain", b"ab")
+    assert request._scope_header(b"x-a") == ("1,2" if len(headers) == 4 else None)
+
+
 @pytest.mark.parametrize(("length", "chunks"), [(b"3", (b"toolong",)), (b"9", (b"short",))])
 def test_body_length_mismatch(length, chunks):
     headers = [(b"host", b"testserver"), (b"content-length", length)]

@@ -277,6 +277,20 @@ def test_mvd_getitem_with_none_list_matches_django() -> None:
         theirs["k"]
     with pytest.raises(TypeError):
         ours["k"]
+    for read in (lambda d: d.dict(), lambda d: list(d.items())):
+        with pytest.raises(TypeError):
+            read(theirs)
+        with pytest.raises(TypeError):
+            read(ours)
+
+
+def test_mvd_subclass_item_access_is_used_by_items_and_dict() -> None:
+    class Upper(MultiValueDict):
+        def __getitem__(self, key: Any) -> Any:
+            return super().__getitem__(key).upper()
+
+    data = Upper({"a": ["x", "y"]})
+    assert (data.dict(), list(data.items())) == ({"a": "Y"}, [("a", "Y")])
 
 
 def _operations() -> list[Callable[[Any], Any]]:

@@ -232,7 +232,9 @@ class BaseHandler:
         view_middleware = self._view_middleware
         if (view_is_async or view_middleware) and request.method not in _BODYLESS_METHODS:
             # Hooks (e.g. CSRF reading POST) and async views may read the body with Django's sync API.
-            await self._prefetch_body(request)
+            prefetch = self._prefetch_body(request)
+            if prefetch is not None:
+                await prefetch
         response = None
         if view_middleware:
             response = await self._process_view_async(request, callback, match.args, match.kwargs)
@@ -307,7 +309,9 @@ class BaseHandler:
 
     async def _call_async_view(self, request: Any, match: Any) -> Any:
         if request.method not in _BODYLESS_METHODS:
-            await self._prefetch_body(request)
+            prefetch = self._prefetch_body(request)
+            if prefetch is not None:
+                await prefetch
         guard = self.guard
         if guard is None:
             return await match.func(request, *match.args, **match.kwargs)
@@ -318,20 +322,22 @@ class BaseHandler:
             guard.leave(token)
 
     @staticmethod
-    async def _prefetch_body(request: Any) -> None:
-        """Receive the body before an async view runs, so Django's sync ``body``/``POST`` work in it.
+    def _prefetch_body(request: Any) -> Awaitable[Any] | None:
+        """What to await so that the body is received before an async view runs (None: nothing to do).
 
-        Called for methods that carry a body (not GET, HEAD, OPTIONS, TRACE), declared or not: without a
-        Content-Length (HTTP/2) the first message tells. A body whose declared length is over
-        DATA_UPLOAD_MAX_MEMORY_SIZE is left unread; reading it later raises RequestDataTooBig, as in Django.
+        Then Django's sync ``body``/``POST`` work in the view. Called for methods that carry a body (not GET,
+        HEAD, OPTIONS, TRACE), declared or not: without a Content-Length (HTTP/2) the first message tells.
+        A body whose declared length is over DATA_UPLOAD_MAX_MEMORY_SIZE is left unread; reading it later
+        raises RequestDataTooBig, as in Django.
         """
+        # PERF: a plain function handing back the coroutine to await: one coroutine fewer per request.
         if request.method == "POST" and request.content_type == "multipart/form-data":
-            await request.apost()
-            return
+            return request.apost()
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         length = request._reader.content_length
         if limit is None or length is None or length <= limit:
-            await request.aread()
+            return request.aread()
+        return None
 
     async def _process_exception_async(self, request: Any, error: Exception) -> Any:
         for hook, mode in self._exception_middleware:

@@ -20,11 +20,12 @@ code to stop sending a body nobody receives.
 from __future__ import annotations
 
 import asyncio
-import sys
 import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from microdj.utils.tasks import current_task
 
 __all__ = [
     "DISCONNECT_CHECK_DELAY",
@@ -39,13 +40,6 @@ __all__ = [
 
 #: How long a request runs before its client is watched for a disconnect (seconds); also the tick period.
 DISCONNECT_CHECK_DELAY = 0.05
-
-#: ``current_task(loop)``: the task running on ``loop``.
-if sys.version_info < (3, 12):  # pragma: no branch
-    # PERF: 3.11's asyncio.current_task() is pure Python (~170 ns); the lookup it does is one dict get.
-    current_task = asyncio.tasks._current_tasks.get  # type: ignore[attr-defined]
-else:  # pragma: no cover - C-accelerated since 3.12
-    current_task = asyncio.current_task
 
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
