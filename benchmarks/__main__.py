@@ -10,40 +10,26 @@ Results go to ``benchmarks/results/{inprocess,e2e}.{json,md,png}``.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import time
 
 from benchmarks import e2e, inprocess, report
-from benchmarks.apps import BY_SLUG, FRAMEWORKS, Framework
-from benchmarks.scenarios import SCENARIOS, VARIANTS, Scenario
+from benchmarks.apps import BY_SLUG, FRAMEWORKS
+from benchmarks.scenarios import SCENARIOS, VARIANTS
 
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _inprocess(framework: Framework, variant: str, scenarios: list[Scenario]) -> dict[str, float]:
-    command = [sys.executable, "-m", "benchmarks.inprocess", framework.slug, variant]
-    for scenario in scenarios:
-        command += ["--scenario", scenario.name]
-    # Every framework's process runs on one CPU: its event loop and any worker threads (sync views) share
-    # it, as in a server pinned to a core, and cross-CPU wake-ups (slow on virtual machines) are avoided.
-    pin = e2e.pin_to(e2e.cpus()[0])
-    output = subprocess.run(
-        command, check=True, stdout=subprocess.PIPE, text=True, timeout=900, preexec_fn=pin
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])["rates"]
-
-
 def _how(args: argparse.Namespace) -> str:
     if not args.e2e:
         return (
-            "In-process: each framework (and each route-table/middleware variant) runs in its own "
-            "process pinned to one CPU; the ASGI app is called directly with a prepared scope (no server, "
-            f"no sockets), one request at a time; best of {inprocess.ROUNDS} rounds of "
-            f"{inprocess.ROUND_SECONDS} s per scenario, after one checked request. "
+            "In-process: the ASGI app is called directly with a prepared scope (no server, no sockets), one "
+            "request at a time, in one worker process per framework and route-table/middleware variant, all "
+            f"pinned to one CPU. {args.passes} passes, each of fresh processes; per pass and scenario, a "
+            f"checked warm-up round per framework, then {args.slices} rounds of "
+            f"{inprocess.SLICE_SECONDS:g} s taken by the frameworks in turn; the median round is kept. "
             "Command: `python -m benchmarks` (`make bench`)."
         )
     server_cpu, client_cpu = e2e.cpus()
@@ -77,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=e2e.WARMUP, help="e2e warm-up seconds per scenario")
     parser.add_argument("--rounds", type=int, default=e2e.ROUNDS, help="e2e runs per scenario (best kept)")
     parser.add_argument("--connections", type=int, default=e2e.CONNECTIONS, help="e2e connections")
+    parser.add_argument("--passes", type=int, default=inprocess.PASSES, help="in-process passes")
+    parser.add_argument("--slices", type=int, default=inprocess.SLICES, help="in-process rounds per pass")
     args = parser.parse_args(argv)
 
     frameworks = [f for f in FRAMEWORKS if not args.framework or f.slug in args.framework]
@@ -109,16 +97,19 @@ def main(argv: list[str] | None = None) -> int:
             for name, values in found.items():
                 rates[name].update(values)
     else:
-        for framework in frameworks:
-            for variant, chosen in variants:
-                _log(
-                    f"[{time.monotonic() - started:5.0f} s] {framework.name} (variant {variant or 'base'!r})"
-                )
-                try:
-                    rates[framework.name].update(_inprocess(framework, variant, chosen))
-                except (subprocess.SubprocessError, ValueError) as exc:
-                    problems.append(f"{framework.name} (variant {variant or 'base'!r}): {exc}")
-                    _log(f"  failed: {exc}")
+        # Every framework's workers run on one CPU: its event loop and any worker threads (sync views) share
+        # it, as in a server pinned to a core, and cross-CPU wake-ups (slow on virtual machines) are avoided.
+        _log(f"{len(frameworks)} frameworks x {len(variants)} variants, {args.passes} passes")
+        found, problems = inprocess.measure(
+            [(f.name, f.slug) for f in frameworks],
+            scenarios,
+            cpu=e2e.cpus()[0],
+            passes=args.passes,
+            slices=args.slices,
+            log=_log,
+        )
+        for name, values in found.items():
+            rates[name].update(values)
     _log(f"done in {time.monotonic() - started:.0f} s")
 
     settings = (
@@ -130,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             "warmup": args.warmup,
         }
         if args.e2e
-        else {"round_seconds": inprocess.ROUND_SECONDS, "rounds": inprocess.ROUNDS}
+        else {"passes": args.passes, "rounds_per_pass": args.slices, "round_seconds": inprocess.SLICE_SECONDS}
     )
     data = report.record("e2e" if args.e2e else "inprocess", rates, _how(args), settings, missing + problems)
     print(report.markdown(data))

@@ -33,15 +33,23 @@ LOOP_READ_MESSAGE = (
 class BodyReader:
     """Pulls body chunks from ASGI ``receive``, checking the declared length and the read timeout."""
 
-    __slots__ = ("_receive", "content_length", "received", "done", "timeout", "_deadline")
+    __slots__ = ("_receive", "content_length", "received", "done", "timeout", "_deadline", "_loop")
 
-    def __init__(self, receive: Receive, content_length: int | None, timeout: float | None) -> None:
+    def __init__(
+        self,
+        receive: Receive,
+        content_length: int | None,
+        timeout: float | None,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
         self._receive = receive
         self.content_length = content_length
         self.received = 0
         self.done = False
         self.timeout = timeout
         self._deadline: float | None = None
+        # The loop the reads run on, when known (the request's): spares a get_running_loop() per timed read.
+        self._loop = loop
 
     async def chunk(self) -> bytes:
         """Return the next non-empty chunk, or b"" at the end of the body."""
@@ -80,7 +88,7 @@ class BodyReader:
         # The timeout bounds the whole body, from its first read: a client trickling a byte at a time
         # cannot hold the request open by staying just under a per-message limit.
         # PERF: no timer per read; a per-loop sweeper cancels the reads that wait past their deadline.
-        loop = asyncio.get_running_loop()
+        loop = self._loop or asyncio.get_running_loop()
         sweeper = _current
         if sweeper is None or sweeper.loop is not loop:
             sweeper = _new_sweeper(loop)

@@ -50,7 +50,6 @@ class QueryDict(MultiValueDict):
     def __init__(
         self, query_string: str | bytes | None = None, mutable: bool = False, encoding: str | None = None
     ) -> None:
-        dict.__init__(self)
         self._encoding = encoding = encoding or settings.DEFAULT_CHARSET
         # PERF: most requests have no query string; they skip parsing and the field-limit setting.
         if query_string:

@@ -379,7 +379,7 @@ class HttpRequest:
                 content_length = -1
             if content_length < 0:
                 raise BadRequest(f"Invalid Content-Length header: {length!r}.")
-        return BodyReader(self._receive, content_length, settings.REQUEST_BODY_TIMEOUT)
+        return BodyReader(self._receive, content_length, settings.REQUEST_BODY_TIMEOUT, self._loop)
 
     def has_body(self) -> bool:
         """True if the client declared a body (a non-zero Content-Length, or chunked transfer)."""

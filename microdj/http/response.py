@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, sync_to_async
 
+from microdj.conf import settings
 from microdj.core.exceptions import DisallowedRedirect
 from microdj.core.serializers.json import DjangoJSONEncoder
 from microdj.http import ranges
@@ -532,9 +533,13 @@ class JsonResponse(HttpResponse):
             raise TypeError(
                 "In order to allow non-dict objects to be serialized set the safe parameter to False."
             )
-        kwargs.setdefault("content_type", "application/json")
         if encoder is DjangoJSONEncoder and json_dumps_params is None:
             text = _encode_json(data)
         else:
             text = json.dumps(data, cls=encoder, **(json_dumps_params or {}))
+        if not kwargs:
+            # PERF: the usual call; "application/json" names no charset, so the body is in DEFAULT_CHARSET.
+            super().__init__(content=text.encode(settings.DEFAULT_CHARSET), content_type="application/json")
+            return
+        kwargs.setdefault("content_type", "application/json")
         super().__init__(content=text, **kwargs)

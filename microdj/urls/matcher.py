@@ -398,14 +398,18 @@ class Matcher:
         }
         self.root_directory = self.directories.get("")
         self.max_slashes = max((d.count("/") for d in self.directories), default=0)
-        # PERF: a static path is answered from this dict only when no earlier entry can match it.
-        self.static: dict[str, Entry] = {}
+        # PERF: a static path is answered from this dict only when no earlier entry can match it; the value
+        # is the whole attribute dict of its ResolverMatch but the three kwargs dicts (fresh per request).
+        self.static: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         for entry in entries:
             path = entry.static_path
             if path is not None and path not in self.static:
                 earlier = self._dynamic(path)
                 if earlier is None or earlier.index > entry.index:
-                    self.static[path] = entry
+                    self.static[path] = (
+                        {**entry.static_attrs, "_lazy": (entry, resolver, path)},
+                        entry.extra,
+                    )
 
     def _dynamic(self, path: str) -> Entry | None:
         """The earliest non-static entry whose regex matches ``path`` (converters not applied)."""
@@ -415,33 +419,32 @@ class Matcher:
             found = self.root_directory[0].match(path)
             if found is not None:
                 best = self.root_directory[1][found.lastindex]  # type: ignore[index]
-        directories = self.directories
-        slash = path.find("/")
-        slashes = 1
-        while slash != -1 and slashes <= self.max_slashes:
-            directory = directories.get(path[: slash + 1])
+        get = self.directories.get
+        end = path.find("/") + 1
+        remaining = self.max_slashes
+        while end and remaining:
+            directory = get(path[:end])
             if directory is not None:
                 found = directory[0].match(path)
                 if found is not None:
                     entry = directory[1][found.lastindex]  # type: ignore[index]
                     if best is None or entry.index < best.index:  # type: ignore[union-attr]
                         best = entry
-            slash = path.find("/", slash + 1)
-            slashes += 1
+            end = path.find("/", end) + 1
+            remaining -= 1
         return best
 
     def resolve(self, path: str) -> ResolverMatch | None:
         """The match for ``path``, or None when Django's nested walk must decide; Resolver404 on a miss."""
-        entry = self.static.get(path)
-        if entry is not None:
+        static = self.static.get(path)
+        if static is not None:
             # PERF: static routes (most of them) build their match inline, from a prepared attribute dict.
+            attrs, extra = static
             match = _new(ResolverMatch)
-            match.__dict__ = attrs = entry.static_attrs.copy()
-            extra = entry.extra
+            match.__dict__ = attrs = attrs.copy()
             attrs["kwargs"] = {**extra}
             attrs["extra_kwargs"] = {**extra}
             attrs["captured_kwargs"] = {}
-            attrs["_lazy"] = (entry, self.resolver, path)
             return match
         entry = self._dynamic(path)
         if entry is None:

@@ -61,7 +61,9 @@ class MultiValueDict(dict):
     """A dict mapping each key to a list of values; plain item access gives the last value."""
 
     def __init__(self, key_to_list_mapping: Any = ()) -> None:
-        super().__init__(key_to_list_mapping)
+        # PERF: the usual MultiValueDict() starts empty: no super() call for nothing to add.
+        if key_to_list_mapping:
+            super().__init__(key_to_list_mapping)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {dict.__repr__(self)}>"
