@@ -401,3 +401,14 @@ def test_temporary_uploaded_file_default_dir_and_moved(monkeypatch) -> None:
     os.unlink(path)  # moved away by the application
     f.close()  # no FileNotFoundError
     assert f.closed
+
+
+def test_holding_is_init_for_a_sanitized_name():
+    made = InMemoryUploadedFile(
+        io.BytesIO(b"abc"), "f", "a.txt", "text/plain", 3, "utf-8", {"charset": "utf-8"}
+    )
+    held = InMemoryUploadedFile.holding(b"abc", "f", "a.txt", "text/plain", "utf-8", {"charset": "utf-8"})
+    fields = ("name", "field_name", "size", "content_type", "charset", "content_type_extra")
+    assert [getattr(held, f) for f in fields] == [getattr(made, f) for f in fields]
+    assert held.read() == made.read() == b"abc"
+    assert not hasattr(held, "mode") and not hasattr(made, "mode")

@@ -296,6 +296,16 @@ def test_base64_file_errors(upload_dir, payload: bytes) -> None:
     assert os.listdir(upload_dir) == []
 
 
+def test_truncated_base64_file_on_disk_is_refused_and_removed(upload_dir, monkeypatch) -> None:
+    monkeypatch.setattr(settings, "FILE_UPLOAD_MAX_MEMORY_SIZE", 100)
+    data = body(
+        part("f", b"QUJD" * 100 + b"QQ", filename="b.bin", headers=["Content-Transfer-Encoding: base64"])
+    )
+    with pytest.raises(MalformedMultipartError, match="truncated"):
+        parse(split(data, random.Random(5), 64))
+    assert os.listdir(upload_dir) == []
+
+
 # --- random chunking ---------------------------------------------------------------------------------
 
 
