@@ -36,7 +36,8 @@ FILE_UPLOAD_TEMP_DIR: str | None = None
 FILE_UPLOAD_PERMISSIONS: int | None = 0o644
 FILE_UPLOAD_DIRECTORY_PERMISSIONS: int | None = None
 
-# Seconds a client may take to send its body before the request is answered with 408 (None: no limit).
+# Seconds of waiting for a client to send its body (summed over its reads) before the request is answered
+# with 408 (None: no limit).
 REQUEST_BODY_TIMEOUT: float | None = 30.0
 
 # Upper bound of worker threads running sync views at once.

@@ -33,7 +33,7 @@ LOOP_READ_MESSAGE = (
 class BodyReader:
     """Pulls body chunks from ASGI ``receive``, checking the declared length and the read timeout."""
 
-    __slots__ = ("_receive", "content_length", "received", "done", "timeout", "_deadline", "_loop")
+    __slots__ = ("_receive", "content_length", "received", "done", "timeout", "_waited", "_loop")
 
     def __init__(
         self,
@@ -47,7 +47,7 @@ class BodyReader:
         self.received = 0
         self.done = False
         self.timeout = timeout
-        self._deadline: float | None = None
+        self._waited = 0.0  # seconds spent waiting in receive() so far
         # The loop the reads run on, when known (the request's): spares a get_running_loop() per timed read.
         self._loop = loop
 
@@ -85,18 +85,18 @@ class BodyReader:
             raise BadRequest("The request body is shorter than its Content-Length.")
 
     async def _timed_receive(self) -> dict[str, Any]:
-        # The timeout bounds the whole body, from its first read: a client trickling a byte at a time
-        # cannot hold the request open by staying just under a per-message limit.
+        # The timeout bounds the time spent waiting for the body, summed over its reads: a client trickling
+        # a byte at a time cannot hold the request open by staying just under a per-message limit, and the
+        # time the server spends between reads (writing an upload to disk, say) is not counted against it.
         # PERF: no timer per read; a per-loop sweeper cancels the reads that wait past their deadline.
         loop = self._loop or asyncio.get_running_loop()
         sweeper = _current
         if sweeper is None or sweeper.loop is not loop:
             sweeper = _new_sweeper(loop)
-        deadline = self._deadline
-        if deadline is None:
-            deadline = self._deadline = loop.time() + self.timeout  # type: ignore[operator]
+        timeout: float = self.timeout  # type: ignore[assignment]
+        started = loop.time()
         task = current_task(loop)
-        sweeper.watch(task, deadline, self.timeout)  # type: ignore[arg-type]
+        sweeper.watch(task, started + timeout - self._waited, timeout)
         try:
             return await self._receive()
         except asyncio.CancelledError:
@@ -106,10 +106,11 @@ class BodyReader:
             task.uncancel()  # type: ignore[union-attr]
             self.done = True
             raise RequestTimeout(
-                f"The client did not send the request body within {self.timeout} seconds."
+                f"The client did not send the request body within {timeout} seconds."
             ) from None
         finally:
             sweeper.waiting.pop(task, None)
+            self._waited += loop.time() - started
 
     async def read_all(self, limit: int | None) -> bytes:
         """Read the rest of the body; RequestDataTooBig as soon as it passes ``limit`` bytes."""

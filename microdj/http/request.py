@@ -125,8 +125,7 @@ class HttpRequest:
         meta = self.__dict__.get("META")
         if meta is not None or not self.scope:
             return (meta or {}).get(meta_key)
-        value = self._scope_headers.get(name)
-        return None if value is None else value.decode("latin-1")
+        return self._scope_header(name)
 
     @cached_property
     def META(self) -> dict[str, Any]:  # noqa: N802 - Django's name

@@ -68,3 +68,36 @@ def test_a_shorter_timeout_reschedules_the_sweep():
             await slow
 
     asyncio.run(main())
+
+
+def test_time_spent_between_reads_is_not_the_clients():
+    messages = [{"type": "http.request", "body": b"a", "more_body": True} for _ in range(3)]
+    messages.append({"type": "http.request", "body": b"b", "more_body": False})
+
+    async def receive():
+        return messages.pop(0)
+
+    async def main():
+        reader = BodyReader(receive, None, 0.05)
+        chunks = []
+        while chunk := await reader.chunk():
+            chunks.append(chunk)
+            await asyncio.sleep(0.03)  # the server busy elsewhere: 0.12 s in all, over the timeout
+        return b"".join(chunks)
+
+    assert asyncio.run(main()) == b"aaab"
+
+
+def test_waits_add_up_to_the_timeout():
+    async def main():
+        async def receive():
+            await asyncio.sleep(0.02)
+            return {"type": "http.request", "body": b"x", "more_body": True}
+
+        reader = BodyReader(receive, None, 0.05)
+        with pytest.raises(RequestTimeout):
+            while await reader.chunk():  # every wait is under the timeout; their sum is not
+                pass
+        return reader.received
+
+    assert asyncio.run(main()) >= 2
