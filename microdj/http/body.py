@@ -114,26 +114,22 @@ class BodyReader:
 
     async def read_all(self, limit: int | None) -> bytes:
         """Read the rest of the body; RequestDataTooBig as soon as it passes ``limit`` bytes."""
+        parts = []
+        size = 0
         chunk = b""
         if not self.done:
             # PERF: the first message is taken here (no chunk() coroutine): it is usually the whole body.
             chunk = self._accept(await (self._receive() if self.timeout is None else self._timed_receive()))
-        if self.done:
-            self._check_complete()
-            if limit is not None and len(chunk) > limit:
-                raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
-            return chunk
-        parts = []
-        size = 0
         while True:
             if chunk:
                 size += len(chunk)
                 if limit is not None and size > limit:
                     raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
                 parts.append(chunk)
-            chunk = await self.chunk()
-            if not chunk:
+            if self.done:
+                self._check_complete()
                 return parts[0] if len(parts) == 1 else b"".join(parts)
+            chunk = await self.chunk()
 
 
 class _Sweeper:

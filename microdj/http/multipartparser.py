@@ -345,12 +345,7 @@ class MultiPartParser:
         file = InMemoryUploadedFile.holding(data, self._name, filename, content_type, charset, params)
         self._uploads.append(file)
         self._memory_files_size += len(data)
-        # PERF: as for fields, the list is appended to directly (appendlist() is four calls deep).
-        files = dict.get(self._files, self._name)
-        if files is None:
-            dict.__setitem__(self._files, self._name, [file])
-        else:
-            files.append(file)
+        self._add_file(file)
 
     async def _end_disk_part(self) -> None:
         self._kind = _NONE
@@ -360,7 +355,15 @@ class MultiPartParser:
         pending, self._pending = self._pending, []
         await to_thread.run_sync(self._finish, file, pending)
         file.size = self._size  # type: ignore[union-attr]
-        self._files.appendlist(self._name, file)
+        self._add_file(file)  # type: ignore[arg-type]
+
+    def _add_file(self, file: UploadedFile) -> None:
+        # PERF: as for fields, the list is appended to directly (appendlist() is four calls deep).
+        files = dict.get(self._files, self._name)
+        if files is None:
+            dict.__setitem__(self._files, self._name, [file])
+        else:
+            files.append(file)
 
     # Disk work: these run in a worker thread.
 

@@ -404,11 +404,10 @@ class HttpRequest:
         if self._read_started:
             raise RawPostDataException("You cannot access body after reading from request's data stream")
         reader = self._reader
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if reader.content_length is not None and limit is not None and reader.content_length > limit:
+        if reader.content_length is not None:
             self._check_data_too_big(reader.content_length)
         self._read_started = True
-        body = await reader.read_all(limit)
+        body = await reader.read_all(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         self._body = body
         self._read_started = False
         return body
