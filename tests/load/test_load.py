@@ -182,7 +182,7 @@ async def trickle(port: int, path: str, head: bytes, length: int) -> bytes:
 def test_trickling_client_gets_408_and_server_keeps_serving(
     uvicorn_server: Any, baseline: int, path: str
 ) -> None:
-    """REQUEST_BODY_TIMEOUT (2 s in settings_load) bounds the waits for the whole body, not each read."""
+    """REQUEST_BODY_TIMEOUT (5 s in settings_load) bounds the waits for the whole body, not each read."""
     port = uvicorn_server.port
     if path == "/body/":
         head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n".encode()
