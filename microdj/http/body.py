@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
+from time import monotonic
 from typing import Any, TypeVar
 
 from microdj.core.exceptions import (
@@ -88,15 +89,19 @@ class BodyReader:
         # The timeout bounds the time spent waiting for the body, summed over its reads: a client trickling
         # a byte at a time cannot hold the request open by staying just under a per-message limit, and the
         # time the server spends between reads (writing an upload to disk, say) is not counted against it.
-        # PERF: no timer per read; a per-loop sweeper cancels the reads that wait past their deadline.
+        # PERF: no timer per read; a per-loop sweeper cancels the reads that wait past their deadline. Its
+        # clock is time.monotonic() (a C call) rather than loop.time() (a Python method, twice per read).
         loop = self._loop or asyncio.get_running_loop()
         sweeper = _current
         if sweeper is None or sweeper.loop is not loop:
             sweeper = _new_sweeper(loop)
         timeout: float = self.timeout  # type: ignore[assignment]
-        started = loop.time()
         task = current_task(loop)
-        sweeper.watch(task, started + timeout - self._waited, timeout)
+        waiting = sweeper.waiting
+        started = monotonic()
+        waiting[task] = started + timeout - self._waited
+        if sweeper.handle is None or timeout < sweeper.timeout:
+            sweeper.arm(timeout)
         try:
             return await self._receive()
         except asyncio.CancelledError:
@@ -109,8 +114,8 @@ class BodyReader:
                 f"The client did not send the request body within {timeout} seconds."
             ) from None
         finally:
-            sweeper.waiting.pop(task, None)
-            self._waited += loop.time() - started
+            waiting.pop(task, None)
+            self._waited += monotonic() - started
 
     async def read_all(self, limit: int | None) -> bytes:
         """Read the rest of the body; RequestDataTooBig as soon as it passes ``limit`` bytes."""
@@ -136,7 +141,8 @@ class _Sweeper:
     """Per event loop: cancels the tasks whose body read has waited past its deadline.
 
     One timer runs while reads are waiting, instead of one timer per read; a deadline is kept to within
-    ``SWEEP_INTERVAL`` (or half the timeout, when that is shorter).
+    ``SWEEP_INTERVAL`` (or half the shortest timeout seen, when that is shorter). Deadlines are on the
+    ``time.monotonic()`` clock.
     """
 
     SWEEP_INTERVAL = 0.25
@@ -147,20 +153,22 @@ class _Sweeper:
         self.expired: set[Any] = set()
         self.handle: asyncio.TimerHandle | None = None
         self.interval = self.SWEEP_INTERVAL
+        # The shortest timeout the current interval serves (a longer one needs no shorter interval).
+        self.timeout = 2 * self.SWEEP_INTERVAL
 
-    def watch(self, task: Any, deadline: float, timeout: float) -> None:
-        self.waiting[task] = deadline
-        # PERF: min()/max() only for a timeout under twice the usual interval.
+    def arm(self, timeout: float) -> None:
+        """Make sure a sweep comes soon enough for a read with ``timeout``."""
         interval = self.SWEEP_INTERVAL if timeout >= 2 * self.SWEEP_INTERVAL else max(timeout / 2, 0.001)
         if self.handle is None or interval < self.interval:
             if self.handle is not None:
                 self.handle.cancel()
             self.interval = interval
+            self.timeout = min(timeout, 2 * self.SWEEP_INTERVAL)
             self.handle = self.loop.call_later(interval, self.sweep)
 
     def sweep(self) -> None:
         self.handle = None
-        now = self.loop.time()
+        now = monotonic()
         for task, deadline in list(self.waiting.items()):
             if now >= deadline:
                 del self.waiting[task]
@@ -170,6 +178,7 @@ class _Sweeper:
             self.handle = self.loop.call_later(self.interval, self.sweep)
         else:
             self.interval = self.SWEEP_INTERVAL
+            self.timeout = 2 * self.SWEEP_INTERVAL
 
 
 _current: _Sweeper | None = None

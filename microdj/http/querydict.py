@@ -72,17 +72,20 @@ class QueryDict(MultiValueDict):
         if "+" in query_string:
             query_string = query_string.replace("+", " ")
         fields = query_string.split("&")
-        # PERF: the usual case (no repeated name, no empty field) is one comprehension over partitions
-        # made in C; names and values are only decoded when the query string holds a '%' at all.
+        # PERF: the usual case (no repeated name, no empty field) is one plain loop into a local dict (timed
+        # faster than a comprehension over map(str.partition)); names and values are only decoded when the
+        # query string holds a '%' at all.
+        parsed: dict[str, list[str]] = {}
         if "%" not in query_string:
-            parsed = {name: [value] for name, _, value in map(_partition, fields, _EQUALS)}
+            for field in fields:
+                name, _, value = field.partition("=")
+                parsed[name] = [value]
         else:
-            parsed = {
-                (_unquote(name, encoding) if "%" in name else name): [
-                    _unquote(value, encoding) if "%" in value else value
-                ]
-                for name, _, value in map(_partition, fields, _EQUALS)
-            }
+            for field in fields:
+                name, _, value = field.partition("=")
+                if "%" in name:
+                    name = _unquote(name, encoding)
+                parsed[name] = [_unquote(value, encoding) if "%" in value else value]
         if len(parsed) == len(fields) and "" not in parsed:
             dict.update(self, parsed)
             return

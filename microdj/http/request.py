@@ -187,7 +187,14 @@ class HttpRequest:
         return parse_cookie(cookie) if cookie else {}
 
     def _content_type_params(self) -> tuple[str, dict[str, str]]:
-        content_type, params = parse_header_parameters(self._header("CONTENT_TYPE", b"content-type") or "")
+        # PERF: the header is read inline (this runs for every request with a body).
+        meta = self.__dict__.get("META")
+        if meta is None and self.scope:
+            raw = self._scope_headers.get(b"content-type")
+            line = raw.decode("latin-1") if raw else ""
+        else:
+            line = (meta or {}).get("CONTENT_TYPE") or ""
+        content_type, params = parse_header_parameters(line)
         self.__dict__["content_type"] = content_type
         self.__dict__["content_params"] = params
         charset = params.get("charset")
@@ -369,7 +376,13 @@ class HttpRequest:
     # ----------------------------------------------------------------------------------------------- body
     @cached_property
     def _reader(self) -> BodyReader:
-        length = self._header("CONTENT_LENGTH", b"content-length")
+        # PERF: the header is read inline (this runs for every request with a body).
+        meta = self.__dict__.get("META")
+        if meta is None and self.scope:
+            raw = self._scope_headers.get(b"content-length")
+            length = raw.decode("latin-1") if raw else None
+        else:
+            length = (meta or {}).get("CONTENT_LENGTH")
         content_length = None
         if length:
             try:
@@ -404,10 +417,12 @@ class HttpRequest:
         if self._read_started:
             raise RawPostDataException("You cannot access body after reading from request's data stream")
         reader = self._reader
-        if reader.content_length is not None:
-            self._check_data_too_big(reader.content_length)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        length = reader.content_length
+        if length is not None and limit is not None and length > limit:
+            self._check_data_too_big(length)
         self._read_started = True
-        body = await reader.read_all(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        body = await reader.read_all(limit)
         self._body = body
         self._read_started = False
         return body

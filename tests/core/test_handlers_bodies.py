@@ -92,6 +92,21 @@ def test_apost_returns_request_post(app):
     assert json.loads(exchange.body) == {"same": True, "a": ["1", "2"], "files": ["f"]}
 
 
+@pytest.mark.parametrize("middleware", [[], ["tests.core.urls_bodies.ReadsContentType"]])
+def test_async_view_reads_multipart_with_the_sync_api(middleware):
+    # With or without a middleware having parsed the Content-Type first, the upload is received in time.
+    body = _multipart(_part("a", b"1"), _part("f", b"data", "f.txt"))
+    generator = app_fixture()
+    app = next(generator)
+    try:
+        with override_settings(MIDDLEWARE=middleware):
+            exchange = _post(app, "/upload/async/", body, MULTIPART + _length(body))
+    finally:
+        generator.close()
+    assert json.loads(exchange.body) == {"fields": {"a": "1"}, "files": {"f": 4}}
+    assert EVENTS == ["multipart/form-data"] * len(middleware)
+
+
 def test_body_after_a_streaming_read_raises_raw_post_data_exception(app):
     body = b"ab\ncdef\nrest"
     exchange = _post(app, "/read-then-body/", body, _length(body), chunks=[b"a", b"b\ncd", b"ef\nrest"])

@@ -5,6 +5,8 @@ import json
 import threading
 import time
 
+from asgiref.sync import markcoroutinefunction
+
 from microdj.http import FileResponse, HttpResponse, JsonResponse, RawPostDataException, StreamingHttpResponse
 from microdj.urls import path
 
@@ -222,7 +224,29 @@ def read_then_body(request):
     return JsonResponse({"error": None})  # pragma: no cover
 
 
+async def async_upload_sizes(request):
+    # Django's sync API in an async view: the body was received before the view ran.
+    sizes = {name: len(upload.read()) for name, upload in request.FILES.items()}
+    return JsonResponse({"fields": request.POST.dict(), "files": sizes})
+
+
+class ReadsContentType:
+    """Async middleware that looks at ``request.content_type`` before the view runs."""
+
+    sync_capable = False
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        markcoroutinefunction(self)
+
+    async def __call__(self, request):
+        EVENTS.append(request.content_type)
+        return await self.get_response(request)
+
+
 urlpatterns = [
+    path("upload/async/", async_upload_sizes),
     path("stream/sync/", sync_stream),
     path("stream/async/", async_stream),
     path("stream/endless/sync/", sync_endless),

@@ -101,3 +101,21 @@ def test_waits_add_up_to_the_timeout():
         return reader.received
 
     assert asyncio.run(main()) >= 2
+
+
+def test_timeouts_under_the_smallest_interval_share_one_sweep():
+    async def main():
+        never = asyncio.Event()
+
+        async def receive():
+            await never.wait()
+
+        # 2 ms and then 1.5 ms both sweep every millisecond (the floor): the second read keeps the sweep.
+        first = asyncio.create_task(BodyReader(receive, 10, 0.002).chunk())
+        await asyncio.sleep(0)
+        with pytest.raises(RequestTimeout, match="within 0.0015 seconds"):
+            await BodyReader(receive, 10, 0.0015).chunk()
+        with pytest.raises(RequestTimeout, match="within 0.002 seconds"):
+            await first
+
+    asyncio.run(main())
