@@ -121,11 +121,13 @@ class HttpRequest:
 
     def _header(self, meta_key: str, name: bytes) -> str | None:
         """One header, from META when it is built, else straight from the scope (as META would have it)."""
-        # PERF: body handling needs only Content-Type/Length; building all of META costs far more.
+        # PERF: body handling needs only Content-Type/Length; building all of META costs far more. The
+        # scope's header dict is read here directly (every request with a body comes through twice).
         meta = self.__dict__.get("META")
         if meta is not None or not self.scope:
             return (meta or {}).get(meta_key)
-        return self._scope_header(name)
+        value = self._scope_headers.get(name)
+        return None if value is None else value.decode("latin-1")
 
     @cached_property
     def META(self) -> dict[str, Any]:  # noqa: N802 - Django's name
@@ -187,14 +189,7 @@ class HttpRequest:
         return parse_cookie(cookie) if cookie else {}
 
     def _content_type_params(self) -> tuple[str, dict[str, str]]:
-        # PERF: the header is read inline (this runs for every request with a body).
-        meta = self.__dict__.get("META")
-        if meta is None and self.scope:
-            raw = self._scope_headers.get(b"content-type")
-            line = raw.decode("latin-1") if raw else ""
-        else:
-            line = (meta or {}).get("CONTENT_TYPE") or ""
-        content_type, params = parse_header_parameters(line)
+        content_type, params = parse_header_parameters(self._header("CONTENT_TYPE", b"content-type") or "")
         self.__dict__["content_type"] = content_type
         self.__dict__["content_params"] = params
         charset = params.get("charset")
@@ -376,13 +371,7 @@ class HttpRequest:
     # ----------------------------------------------------------------------------------------------- body
     @cached_property
     def _reader(self) -> BodyReader:
-        # PERF: the header is read inline (this runs for every request with a body).
-        meta = self.__dict__.get("META")
-        if meta is None and self.scope:
-            raw = self._scope_headers.get(b"content-length")
-            length = raw.decode("latin-1") if raw else None
-        else:
-            length = (meta or {}).get("CONTENT_LENGTH")
+        length = self._header("CONTENT_LENGTH", b"content-length")
         content_length = None
         if length:
             try:
