@@ -100,7 +100,8 @@ class BodyReader:
         waiting = sweeper.waiting
         started = monotonic()
         waiting[task] = started + timeout - self._waited
-        if sweeper.handle is None or timeout < sweeper.timeout:
+        # A timeout under twice the sweep interval may need a shorter one.
+        if sweeper.handle is None or timeout < 2 * sweeper.interval:
             sweeper.arm(timeout)
         try:
             return await self._receive()
@@ -153,8 +154,6 @@ class _Sweeper:
         self.expired: set[Any] = set()
         self.handle: asyncio.TimerHandle | None = None
         self.interval = self.SWEEP_INTERVAL
-        # The shortest timeout the current interval serves (a longer one needs no shorter interval).
-        self.timeout = 2 * self.SWEEP_INTERVAL
 
     def arm(self, timeout: float) -> None:
         """Make sure a sweep comes soon enough for a read with ``timeout``."""
@@ -163,7 +162,6 @@ class _Sweeper:
             if self.handle is not None:
                 self.handle.cancel()
             self.interval = interval
-            self.timeout = min(timeout, 2 * self.SWEEP_INTERVAL)
             self.handle = self.loop.call_later(interval, self.sweep)
 
     def sweep(self) -> None:
@@ -178,7 +176,6 @@ class _Sweeper:
             self.handle = self.loop.call_later(self.interval, self.sweep)
         else:
             self.interval = self.SWEEP_INTERVAL
-            self.timeout = 2 * self.SWEEP_INTERVAL
 
 
 _current: _Sweeper | None = None

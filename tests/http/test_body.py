@@ -8,6 +8,11 @@ from microdj.core.exceptions import RequestDataTooBig, RequestTimeout
 from microdj.http.body import BodyReader
 
 
+async def _never_answers():
+    """An ASGI receive() whose client never sends anything."""
+    await asyncio.Event().wait()
+
+
 def test_messages_of_other_types_are_skipped():
     messages = [{"type": "http.other"}, {"type": "http.request", "body": b"ab", "more_body": False}]
 
@@ -37,12 +42,7 @@ def test_a_body_in_one_message_over_the_limit_is_too_big():
 
 def test_a_cancellation_that_is_not_a_timeout_propagates():
     async def main():
-        never = asyncio.Event()
-
-        async def receive():
-            await never.wait()
-
-        reader = BodyReader(receive, 10, 30.0)
+        reader = BodyReader(_never_answers, 10, 30.0)
         task = asyncio.create_task(reader.chunk())
         await asyncio.sleep(0)
         task.cancel()
@@ -54,15 +54,10 @@ def test_a_cancellation_that_is_not_a_timeout_propagates():
 
 def test_a_shorter_timeout_reschedules_the_sweep():
     async def main():
-        never = asyncio.Event()
-
-        async def receive():
-            await never.wait()
-
-        slow = asyncio.create_task(BodyReader(receive, 10, 30.0).chunk())
+        slow = asyncio.create_task(BodyReader(_never_answers, 10, 30.0).chunk())
         await asyncio.sleep(0)
         with pytest.raises(RequestTimeout, match="within 0.05 seconds"):
-            await BodyReader(receive, 10, 0.05).chunk()
+            await BodyReader(_never_answers, 10, 0.05).chunk()
         slow.cancel()
         with pytest.raises(asyncio.CancelledError):
             await slow
@@ -105,16 +100,11 @@ def test_waits_add_up_to_the_timeout():
 
 def test_timeouts_under_the_smallest_interval_share_one_sweep():
     async def main():
-        never = asyncio.Event()
-
-        async def receive():
-            await never.wait()
-
         # 2 ms and then 1.5 ms both sweep every millisecond (the floor): the second read keeps the sweep.
-        first = asyncio.create_task(BodyReader(receive, 10, 0.002).chunk())
+        first = asyncio.create_task(BodyReader(_never_answers, 10, 0.002).chunk())
         await asyncio.sleep(0)
         with pytest.raises(RequestTimeout, match="within 0.0015 seconds"):
-            await BodyReader(receive, 10, 0.0015).chunk()
+            await BodyReader(_never_answers, 10, 0.0015).chunk()
         with pytest.raises(RequestTimeout, match="within 0.002 seconds"):
             await first
 

@@ -331,12 +331,8 @@ class BaseHandler:
         raises RequestDataTooBig, as in Django.
         """
         # PERF: a plain function handing back the coroutine to await: one coroutine fewer per request.
-        if request.method == "POST":
-            content_type = request.__dict__.get("content_type")
-            if content_type is None:
-                content_type = request._content_type_params()[0]
-            if content_type == "multipart/form-data":
-                return request.apost()
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            return request.apost()
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         length = request._reader.content_length
         if limit is None or length is None or length <= limit:
