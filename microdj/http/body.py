@@ -22,6 +22,7 @@ from microdj.core.exceptions import (
 from microdj.utils.tasks import current_task
 
 T = TypeVar("T")
+_TOO_BIG = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 
 LOOP_READ_MESSAGE = (
@@ -60,7 +61,7 @@ class BodyReader:
             data = self._accept(message)
             if data:
                 return data
-        self._check_complete()
+        self.check_complete()
         return b""
 
     def _accept(self, message: dict[str, Any]) -> bytes:
@@ -81,7 +82,8 @@ class BodyReader:
             raise RequestAborted("The client disconnected while sending the request body.")
         return b""
 
-    def _check_complete(self) -> None:
+    def check_complete(self) -> None:
+        """Raise BadRequest if the body ended before its declared Content-Length."""
         if self.content_length is not None and self.received < self.content_length:
             raise BadRequest("The request body is shorter than its Content-Length.")
 
@@ -120,20 +122,26 @@ class BodyReader:
 
     async def read_all(self, limit: int | None) -> bytes:
         """Read the rest of the body; RequestDataTooBig as soon as it passes ``limit`` bytes."""
-        parts = []
-        size = 0
         chunk = b""
         if not self.done:
-            # PERF: the first message is taken here (no chunk() coroutine): it is usually the whole body.
+            # PERF: the first message is taken here (no chunk() coroutine): it is usually the whole body,
+            # which is then returned as it came, with no list to gather it in.
             chunk = self._accept(await (self._receive() if self.timeout is None else self._timed_receive()))
+            if self.done:
+                if limit is not None and len(chunk) > limit:
+                    raise RequestDataTooBig(_TOO_BIG)
+                self.check_complete()
+                return chunk
+        parts = []
+        size = 0
         while True:
             if chunk:
                 size += len(chunk)
                 if limit is not None and size > limit:
-                    raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+                    raise RequestDataTooBig(_TOO_BIG)
                 parts.append(chunk)
             if self.done:
-                self._check_complete()
+                self.check_complete()
                 return parts[0] if len(parts) == 1 else b"".join(parts)
             chunk = await self.chunk()
 

@@ -262,9 +262,26 @@ def parse_header_parameters(line: str) -> tuple[str, dict[str, str]]:
     return key, dict(params)
 
 
+# A main value followed only by plain ``; name=token`` parameters: what nearly every Content-Type is (a
+# browser's multipart boundary included). Such lines need no quoting or RFC 2231 rules.
+_TOKEN = r"[-!#$&+.^_`|~0-9A-Za-z]+"
+_SIMPLE_PARAMETERS = re.compile(
+    rf"[ \t]*([-!#$%&'*+.^_`|~/0-9A-Za-z]+)[ \t]*((?:;[ \t]*{_TOKEN}={_TOKEN}[ \t]*)+)"
+)
+
+
 @lru_cache(maxsize=256)
 def _parse_parameters(line: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    # PERF: the email parser is slow and the same Content-Type lines come back request after request.
+    # PERF: the same Content-Type lines come back request after request, so they are cached; a line that is
+    # new (a multipart boundary is new on every upload) is split by hand when its parameters are plain
+    # tokens (about 1 µs), and only the others go through the email parser (about 6 µs).
+    simple = _SIMPLE_PARAMETERS.fullmatch(line)
+    if simple is not None:
+        found: dict[str, str] = {}
+        for param in simple[2].split(";")[1:]:
+            name, _, value = param.partition("=")
+            found[name.lstrip(" \t").lower()] = value.rstrip(" \t")
+        return simple[1].lower(), tuple(found.items())
     message = Message()
     message["content-type"] = line
     params = message.get_params()
