@@ -576,7 +576,7 @@ class HttpRequest:
                 while chunk := await reader.chunk():
                     await parser.feed(chunk)
                     if reader.done:
-                        # PERF: that was the last chunk; no chunk() coroutine only to hear that the body ended.
+                        # PERF: that was the last chunk: no chunk() coroutine just to hear the end.
                         reader.check_complete()
                         break
             self._post, self._files = await parser.close()
