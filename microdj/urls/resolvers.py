@@ -42,6 +42,30 @@ def func_path(func: Any) -> str:
     return f"{func.__module__}.{func.__name__}"
 
 
+class _FilledOnRead:
+    """A ResolverMatch attribute that a fast-matcher match (one holding ``_lazy``) computes on first read.
+
+    A non-data descriptor: a match built by ``__init__`` has the attribute in its ``__dict__``, which wins.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, match: Any, owner: type | None = None) -> Any:
+        if match is None:
+            return self
+        lazy = match.__dict__.get("_lazy")
+        if lazy is None:
+            raise AttributeError(f"'ResolverMatch' object has no attribute '{self.name}'")
+        entry, resolver, path = lazy
+        if self.name == "tried":
+            value = resolver._resolve_nested(path).tried
+        else:
+            value = list(getattr(entry, self.name))
+        match.__dict__[self.name] = value
+        return value
+
+
 class ResolverMatch:
     """What resolve() found: the view, its arguments and the URL name/namespace data, as in Django."""
 
@@ -73,18 +97,11 @@ class ResolverMatch:
         self._func_path = func_path(func)
         self.view_name = ":".join([*self.namespaces, url_name or self._func_path])
 
-    def __getattr__(self, name: str) -> Any:
-        # PERF: matches made by the fast matcher fill these in only when read (see matcher.make_match).
-        lazy = self.__dict__.get("_lazy")
-        if lazy is None or name not in ("app_names", "namespaces", "tried"):
-            raise AttributeError(f"'ResolverMatch' object has no attribute '{name}'")
-        entry, resolver, path = lazy
-        if name == "tried":
-            value = resolver._resolve_nested(path).tried
-        else:
-            value = list(getattr(entry, name))
-        self.__dict__[name] = value
-        return value
+    # PERF: matches made by the fast matcher fill these in only when read (see matcher.make_match). They
+    # are descriptors rather than a __getattr__, which would slow down every attribute read of a match.
+    app_names: list[str] = _FilledOnRead()  # type: ignore[assignment]
+    namespaces: list[str] = _FilledOnRead()  # type: ignore[assignment]
+    tried: list[list[Any]] | None = _FilledOnRead()  # type: ignore[assignment]
 
     def __getitem__(self, index: int) -> Any:
         return (self.func, self.args, self.kwargs)[index]

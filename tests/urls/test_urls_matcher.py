@@ -2,7 +2,7 @@
 
 import pytest
 
-from microdj.urls import Resolver404, get_resolver, include, path, re_path
+from microdj.urls import Resolver404, ResolverMatch, get_resolver, include, path, re_path
 from microdj.urls.matcher import Matcher, NotFoundInfo, translate_regex
 from tests.urls import views
 
@@ -152,6 +152,14 @@ def test_lazy_attributes_and_tried():
     assert "tried" in vars(match)  # computed once, then cached
     with pytest.raises(AttributeError):
         match.no_such_attribute  # noqa: B018
+
+
+def test_lazy_attributes_need_a_fast_matcher_match():
+    # On the class they are the descriptors; a match holding no ``_lazy`` data has nothing to fill them from.
+    assert not isinstance(ResolverMatch.tried, list)
+    bare = object.__new__(ResolverMatch)
+    with pytest.raises(AttributeError, match="'ResolverMatch' object has no attribute 'namespaces'"):
+        bare.namespaces  # noqa: B018
 
 
 def test_not_found_info_is_computed_on_first_read():
