@@ -36,9 +36,9 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 Hook = Callable[[], Any] | str
 
-# PERF: statuses that carry no body, and Content-Length values, computed once.
+# PERF: statuses that carry no body, and the Content-Length header lines of short bodies, computed once.
 _NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
-_LENGTHS = [str(n).encode() for n in range(4096)]
+_LENGTH_LINES = [(b"content-length", str(n).encode()) for n in range(4096)]
 
 
 class ASGIHandler(BaseHandler):
@@ -136,7 +136,8 @@ class ASGIHandler(BaseHandler):
                 body = b""
             elif "content-length" not in response.headers._store:
                 size = len(body)
-                headers.append((b"content-length", _LENGTHS[size] if size < 4096 else str(size).encode()))
+                line = _LENGTH_LINES[size] if size < 4096 else (b"content-length", str(size).encode())
+                headers.append(line)
             if request.method == "HEAD":
                 body = b""
             await send({"type": "http.response.start", "status": status, "headers": headers})
