@@ -246,7 +246,8 @@ class BaseHandler:
                     args, kwargs = match.args, match.kwargs
                     # PERF: a view without URL arguments is called plainly; a call with *args/**kwargs
                     # builds a tuple and a dict and goes through the interpreter's slower generic path.
-                    response = await (callback(request, *args, **kwargs) if args or kwargs else callback(request))
+                    coroutine = callback(request, *args, **kwargs) if args or kwargs else callback(request)
+                    response = await coroutine
                 else:
                     # PERF: the guard's mark is set directly (what guard.enter() does, without two calls).
                     label = self._labels.get((callback, match.url_name)) or self._label(
