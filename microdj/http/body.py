@@ -22,8 +22,10 @@ from microdj.core.exceptions import (
 from microdj.utils.tasks import current_task
 
 T = TypeVar("T")
-_TOO_BIG = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
 Receive = Callable[[], Awaitable[dict[str, Any]]]
+
+# What RequestDataTooBig says, wherever a body or form passes DATA_UPLOAD_MAX_MEMORY_SIZE (as in Django).
+DATA_TOO_BIG = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
 
 LOOP_READ_MESSAGE = (
     "{what} needs the request body, which has not been received yet, and sync code on the event loop "
@@ -127,9 +129,7 @@ class BodyReader:
             # PERF: the first message is taken here (no chunk() coroutine): it is usually the whole body,
             # which is then returned as it came, with no list to gather it in.
             chunk = self._accept(await (self._receive() if self.timeout is None else self._timed_receive()))
-            if self.done:
-                if limit is not None and len(chunk) > limit:
-                    raise RequestDataTooBig(_TOO_BIG)
+            if self.done and (limit is None or len(chunk) <= limit):
                 self.check_complete()
                 return chunk
         parts = []
@@ -138,7 +138,7 @@ class BodyReader:
             if chunk:
                 size += len(chunk)
                 if limit is not None and size > limit:
-                    raise RequestDataTooBig(_TOO_BIG)
+                    raise RequestDataTooBig(DATA_TOO_BIG)
                 parts.append(chunk)
             if self.done:
                 self.check_complete()

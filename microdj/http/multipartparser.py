@@ -40,6 +40,7 @@ from microdj.core.exceptions import (
 )
 from microdj.core.files.uploadedfile import InMemoryUploadedFile, TemporaryUploadedFile, UploadedFile
 from microdj.core.files.utils import sanitize_upload_name
+from microdj.http.body import DATA_TOO_BIG
 from microdj.http.querydict import QueryDict
 from microdj.utils.datastructures import MultiValueDict
 from microdj.utils.http import parse_header_parameters
@@ -71,7 +72,6 @@ _NONE, _FIELD, _MEMORY, _DISK, _SKIP = range(5)
 # Parser life cycle.
 _OPEN, _DONE, _CLOSED = range(3)
 
-_TOO_BIG = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
 _TOO_MANY_FIELDS = "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
 _TOO_MANY_FILES = "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES."
 _ABORTED = "The multipart upload was aborted."
@@ -284,7 +284,7 @@ class MultiPartParser:
             # Like Django, each field also counts its name and two separator bytes ('&=' in a query string).
             self._data_size += len(name) + 2
             if self._max_data is not None and self._data_size > self._max_data:
-                raise RequestDataTooBig(_TOO_BIG)
+                raise RequestDataTooBig(DATA_TOO_BIG)
             self._kind = _FIELD
 
     def _on_data(self, data: bytes) -> bool:
@@ -294,7 +294,7 @@ class MultiPartParser:
             self._chunks.append(data)
             self._data_size += len(data)
             if self._max_data is not None and self._data_size > self._max_data:
-                raise RequestDataTooBig(_TOO_BIG)
+                raise RequestDataTooBig(DATA_TOO_BIG)
             return False
         if kind == _SKIP:
             return False

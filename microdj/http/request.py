@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from microdj.conf import settings
 from microdj.core.exceptions import BadRequest, ImproperlyConfigured
-from microdj.http.body import BodyReader, EmptyReader, Receive, run_sync
+from microdj.http.body import DATA_TOO_BIG, BodyReader, EmptyReader, Receive, run_sync
 from microdj.http.cookie import parse_cookie
 from microdj.http.headers import HttpHeaders
 from microdj.http.hosts import check_host
@@ -410,7 +410,7 @@ class HttpRequest:
         if limit is not None and length > limit:
             from microdj.core.exceptions import RequestDataTooBig
 
-            raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+            raise RequestDataTooBig(DATA_TOO_BIG)
 
     async def aread(self) -> bytes:
         """Receive the whole body and return it; afterwards ``request.body`` works anywhere."""
