@@ -6,6 +6,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -202,7 +203,8 @@ def chart(data: dict, path: Path) -> bool:
         bars = ax.bar(xs, heights, width, label=pair)
         for bar, height in zip(bars, heights, strict=True):
             if height:
-                label = f"{height:.1f}" if height >= 10 else f"{height:.2f}"
+                digits = 0 if height >= 100 else 1 if height >= 10 else 2
+                label = f"{height:.{digits}f}"
                 ax.annotate(
                     label, (bar.get_x() + bar.get_width() / 2, height), ha="center", va="bottom", fontsize=6
                 )
@@ -212,7 +214,7 @@ def chart(data: dict, path: Path) -> bool:
     mode = "in-process" if data["mode"] == "inprocess" else "end-to-end (uvicorn)"
     ax.set_title(f"microdj vs peers, {mode}, {data['when']}")
     ax.set_xticks(range(len(scenarios)))
-    ax.set_xticklabels([s.replace(" (", "\n(") for s in scenarios], fontsize=8)
+    ax.set_xticklabels([textwrap.fill(s, 16) for s in scenarios], fontsize=8)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(table), frameon=False)
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
