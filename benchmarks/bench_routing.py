@@ -1,7 +1,8 @@
 """URL routing micro-benchmark: microseconds per ``resolve()`` with 10 and 1,000 routes.
 
 Run with ``python -m benchmarks.bench_routing`` (or ``python benchmarks/bench_routing.py``). For each table
-size it times a static route, a two-parameter dynamic route at the end of the table, and a miss. Not a test.
+size it times a static route, a two-parameter dynamic route at the end of the table, and a miss, in
+interleaved rounds. Not a test.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 import timeit
+from collections.abc import Callable
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
@@ -16,6 +18,9 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 
 from microdj.conf import settings  # noqa: E402
 from microdj.urls import Resolver404, get_resolver, path  # noqa: E402
+
+
+SIZES = (10, 1000)
 
 
 def view(request: object, **kwargs: object) -> None:
@@ -38,11 +43,6 @@ def urlconf(size: int) -> URLconf:
     return URLconf(patterns)
 
 
-def per_call(func: object, number: int) -> float:
-    """Best-of-five microseconds per call of ``func``."""
-    return min(timeit.repeat(func, number=number, repeat=5)) / number * 1e6  # type: ignore[arg-type]
-
-
 def miss(resolve: object, path_info: str) -> None:
     try:
         resolve(path_info)  # type: ignore[operator]
@@ -50,20 +50,38 @@ def miss(resolve: object, path_info: str) -> None:
         pass
 
 
-def main() -> None:
+def cases(size: int) -> list[Callable[[], object]]:
+    """The static, dynamic (last in the table) and missing-path resolves for a table of ``size`` routes."""
+    resolve = get_resolver(urlconf(size)).resolve
+    last = size // 2 - 1
+    dynamic_path = f"/items{last}/42/hello-world/"
+    assert resolve(dynamic_path).kwargs == {"pk": 42, "slug": "hello-world"}
+    return [
+        functools.partial(resolve, f"/static{last}/page/"),
+        functools.partial(resolve, dynamic_path),
+        functools.partial(miss, resolve, "/no/such/page/"),
+    ]
+
+
+def measure(sizes: tuple[int, ...] = SIZES, number: int = 20000, rounds: int = 5) -> dict[int, list[float]]:
+    """Microseconds per call for each size and case: the best of ``rounds`` rounds, each of which times
+    every size and case in turn, so that a slow phase of a shared machine lands on all of them alike."""
+    table = {size: cases(size) for size in sizes}
+    best = {size: [float("inf")] * len(funcs) for size, funcs in table.items()}
+    for _ in range(rounds):
+        for size, funcs in table.items():
+            for i, func in enumerate(funcs):
+                seconds = timeit.timeit(func, number=number)
+                best[size][i] = min(best[size][i], seconds / number * 1e6)
+    return best
+
+
+def main(sizes: tuple[int, ...] = SIZES, number: int = 20000, rounds: int = 5) -> None:
+    """Print the table of times per call."""
     if not settings.configured:
         settings.configure()
-    number = 20000
     print(f"{'routes':>7} {'static (us)':>12} {'dynamic, last (us)':>19} {'miss (us)':>10}")
-    for size in (10, 1000):
-        resolve = get_resolver(urlconf(size)).resolve
-        last = size // 2 - 1
-        static_path = f"/static{last}/page/"
-        dynamic_path = f"/items{last}/42/hello-world/"
-        assert resolve(dynamic_path).kwargs == {"pk": 42, "slug": "hello-world"}
-        static = per_call(functools.partial(resolve, static_path), number)
-        dynamic = per_call(functools.partial(resolve, dynamic_path), number)
-        missed = per_call(functools.partial(miss, resolve, "/no/such/page/"), number)
+    for size, (static, dynamic, missed) in measure(sizes, number, rounds).items():
         print(f"{size:>7} {static:>12.2f} {dynamic:>19.2f} {missed:>10.2f}")
 
 
