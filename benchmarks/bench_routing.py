@@ -19,7 +19,6 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 from microdj.conf import settings  # noqa: E402
 from microdj.urls import Resolver404, get_resolver, path  # noqa: E402
 
-
 SIZES = (10, 1000)
 
 
