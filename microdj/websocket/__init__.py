@@ -1,0 +1,1 @@
+"""WebSockets through the URLconf: consumers, routing and channel layers."""
