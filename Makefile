@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install run test stress lint bench bench-e2e clean
+.PHONY: install run test stress lint bench bench-e2e clean django-suite
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ bench-e2e: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) .coverage build *.egg-info
+
+# Django's own tests of the modules microdj mirrors, run against microdj and Django (not part of `make test`).
+django-suite: $(STAMP)
+	$(BIN)/python -m django_suite.run $(SUITE_ARGS)

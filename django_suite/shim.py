@@ -1,0 +1,157 @@
+"""The import shim: ``django.*`` answered by ``microdj.*`` in the process that runs Django's tests.
+
+``install()`` puts a finder first on ``sys.meta_path``. An import of ``django.x.y`` imports ``microdj.x.y``
+and binds that very module under the ``django.x.y`` name, so both names share one module object (one
+``settings``, one signal registry). A name microdj lacks raises ``ModuleNotFoundError`` (the installed
+Django is never reached), except for the subsystems that are out of scope: their modules are stand-ins so
+that a test file which imports them at the top can still run its in-scope tests. A stand-in's attributes
+are stand-ins too; using one in a way that needs a value raises :class:`OutOfScopeError`, so a test that
+relies on it fails instead of passing by accident.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import types
+from collections.abc import Sequence
+from typing import Any
+
+# Django subsystems microdj does not mirror. Imports of these succeed with stand-ins when microdj has no
+# module of that name; every test that uses them is in exclusions.py.
+OUT_OF_SCOPE = {
+    "django.db": "the ORM",
+    "django.contrib.auth": "authentication (needs the ORM)",
+    "django.contrib.admin": "the admin (needs the ORM and templates)",
+    "django.contrib.contenttypes": "content types (needs the ORM)",
+    "django.contrib.sites": "sites (needs the ORM)",
+    "django.contrib.staticfiles": "static files app (apps registry)",
+    "django.template": "the template language",
+    "django.templatetags": "the template language",
+    "django.core.handlers.wsgi": "WSGI",
+    "django.core.wsgi": "WSGI",
+    "django.core.mail": "e-mail",
+    "django.core.paginator": "pagination (ORM querysets)",
+    "django.core.files.storage": "file storage backends (used with models)",
+    "django.utils.translation": "translation (i18n)",
+    "django.utils.safestring": "safe strings (template language)",
+    "django.apps": "the apps registry",
+    "django.forms": "forms",
+}
+
+
+class OutOfScopeError(RuntimeError):
+    """A test used a stand-in for a subsystem that is out of scope."""
+
+
+class StandIn:
+    """Any attribute, call, subclass or decorator use of an out-of-scope name; anything else raises."""
+
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "_name", name)
+
+    def __getattr__(self, attr: str) -> StandIn:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return StandIn(f"{self._name}.{attr}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Decorator use (``@login_required``) keeps the decorated function so the module still imports.
+        if len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], StandIn):
+            return args[0]
+        return StandIn(f"{self._name}()")
+
+    def __mro_entries__(self, bases: tuple[Any, ...]) -> tuple[type, ...]:
+        return (StandInBase,)
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise OutOfScopeError(f"{self._name} is out of scope for microdj")
+
+    __bool__ = __iter__ = __len__ = __str__ = __int__ = __contains__ = __getitem__ = _refuse
+    __enter__ = __exit__ = __eq__ = __hash__ = _refuse
+
+    def __repr__(self) -> str:
+        return f"<out of scope: {self._name}>"
+
+
+class StandInMeta(type):
+    def __getattr__(cls, attr: str) -> StandIn:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return StandIn(f"{cls.__name__}.{attr}")
+
+
+class StandInBase(metaclass=StandInMeta):
+    """The base of classes that subclass a stand-in (a model, a template view): they define, never work."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        pass
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise OutOfScopeError(f"{type(self).__name__} subclasses an out-of-scope class")
+
+
+class StandInModule(types.ModuleType):
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return StandIn(f"{self.__name__}.{attr}")
+
+
+def out_of_scope_reason(fullname: str) -> str | None:
+    for prefix, reason in OUT_OF_SCOPE.items():
+        if fullname == prefix or fullname.startswith(prefix + "."):
+            return reason
+    return None
+
+
+class _AliasLoader(importlib.abc.Loader):
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        return types.ModuleType(spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        # The import system returns whatever sits in sys.modules under the name once this returns.
+        sys.modules[module.__name__] = importlib.import_module(self.target)
+
+
+class _StandInLoader(importlib.abc.Loader):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        module = StandInModule(spec.name)
+        module.__path__ = []  # a package, so stand-in submodules import too
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass
+
+
+class DjangoToMicrodj(importlib.abc.MetaPathFinder):
+    """Answers ``django`` and ``django.*`` with ``microdj`` modules (or out-of-scope stand-ins)."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "django" and not fullname.startswith("django."):
+            return None
+        mapped = "microdj" + fullname[len("django") :]
+        try:
+            found = importlib.util.find_spec(mapped)
+        except ModuleNotFoundError:
+            found = None
+        if found is not None:
+            return importlib.machinery.ModuleSpec(fullname, _AliasLoader(mapped), is_package=True)
+        if out_of_scope_reason(fullname) is not None:
+            return importlib.machinery.ModuleSpec(fullname, _StandInLoader(), is_package=True)
+        raise ModuleNotFoundError(f"No module named {mapped!r} (asked for as {fullname!r})", name=fullname)
+
+
+def install() -> None:
+    """Map ``django.*`` to ``microdj.*`` for the rest of this process."""
+    for name in [n for n in sys.modules if n == "django" or n.startswith("django.")]:
+        del sys.modules[name]
+    sys.meta_path.insert(0, DjangoToMicrodj())
