@@ -1,18 +1,80 @@
 """Tests of the in-scope modules that are out of scope, grouped by reason.
 
-An entry is a test id (``module.Class.test``) or a prefix of one (a class or a module). Both targets skip
-these alike, so neither count includes them.
+An entry is a test id (``module.Class.test``) or a prefix of one (a class or a module). Besides the named
+entries, a test whose own source builds a WSGI request or handler is out (microdj is ASGI only). Both
+targets skip these alike, so neither count includes them.
 """
 
 from __future__ import annotations
 
-EXCLUDED: dict[str, list[str]] = {}
+import inspect
+import os
+import re
+import unittest
+
+EXCLUDED: dict[str, list[str]] = {
+    "the ORM (database transactions, models)": [
+        "handlers.tests.TransactionsPerRequestTests",
+        "generic_views.test_base.UseMultipleObjectMixinTest",
+        "file_uploads.tests.FileUploadTests.test_filename_case_preservation",
+    ],
+    "authentication (contrib.auth needs the ORM)": [
+        "urlpatterns_reverse.tests.ReverseLazyTest.test_user_permission_with_lazy_reverse",
+        "generic_views.test_base.TemplateViewTest.test_resolve_login_required_view",
+    ],
+    "management commands (a settings file run by django-admin)": [
+        "urlpatterns_reverse.tests.ReverseLazySettingsTest",
+    ],
+    "the template language": [
+        "handlers.tests_custom_error_handlers.CustomErrorHandlerTests.test_handler_renders_template_response",
+        "generic_views.test_base.TemplateViewTest",
+        "generic_views.test_base.GetContextDataTest",
+        "generic_views.test_base.SingleObjectTemplateResponseMixinTest",
+        "csrf_tests.test_context_processor",
+        "middleware_exceptions.tests.MiddlewareTests.test_templateresponse_from_process_view_rendered",
+        "middleware_exceptions.tests.MiddlewareTests.test_templateresponse_from_process_view_passed_to_process_template_response",
+        "middleware_exceptions.tests.MiddlewareTests.test_process_template_response",
+        "middleware_exceptions.tests.MiddlewareTests.test_process_template_response_returns_none",
+        "middleware_exceptions.tests.MiddlewareSyncAsyncTests.test_async_process_template_response_returns_none_with_sync_client",
+        "middleware_exceptions.tests.AsyncMiddlewareTests.test_process_template_response",
+        "middleware_exceptions.tests.AsyncMiddlewareTests.test_process_template_response_returns_none",
+    ],
+    "e-mail (BrokenLinkEmailsMiddleware, mail_admins)": [
+        "middleware.tests.BrokenLinkEmailsMiddlewareTest",
+    ],
+}
+
+ROOT_ONLY: dict[str, list[str]] = {
+    "file permissions are not enforced for root": [
+        "file_uploads.tests.DirectoryCreationTests.test_readonly_root",
+    ],
+}
+
+_WSGI = re.compile(r"\b(WSGIRequest|WSGIHandler|LimitedStream|get_script_name|wsgi\.input)\b")
+WSGI_REASON = "WSGI (the test builds a WSGI request or handler; microdj is ASGI only)"
 
 
-def excluded_reason(test_id: str) -> str | None:
-    """The reason ``test_id`` is out of scope, or None."""
-    for reason, entries in EXCLUDED.items():
+def _matches(test_id: str, groups: dict[str, list[str]]) -> str | None:
+    for reason, entries in groups.items():
         for entry in entries:
             if test_id == entry or test_id.startswith(entry + "."):
                 return reason
+    return None
+
+
+def excluded_reason(test: unittest.TestCase) -> str | None:
+    """The reason ``test`` is out of scope, or None."""
+    test_id = test.id()
+    reason = _matches(test_id, EXCLUDED)
+    if reason is None and os.geteuid() == 0:
+        reason = _matches(test_id, ROOT_ONLY)
+    if reason is not None:
+        return reason
+    method = getattr(test, getattr(test, "_testMethodName", ""), None)
+    try:
+        source = inspect.getsource(method) if method is not None else ""
+    except (OSError, TypeError):
+        source = ""
+    if _WSGI.search(source):
+        return WSGI_REASON
     return None

@@ -121,7 +121,7 @@ def main(argv: list[str]) -> int:
             tests.extend(_flatten(loader.loadTestsFromModule(module)))
         suite = unittest.TestSuite()
         for test in tests:
-            reason = excluded_reason(test.id())
+            reason = excluded_reason(test)
             if reason is not None:
                 recorder.emit(test.id(), "excluded", reason)
             else:
