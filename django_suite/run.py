@@ -46,8 +46,19 @@ def django_tests_dir() -> Path:
     archive = CACHE / f"django-{version}.tar.gz"
     if not archive.exists():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:", "--no-deps",
-             f"django=={version}", "-d", str(CACHE)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-binary",
+                ":all:",
+                "--no-deps",
+                f"django=={version}",
+                "-d",
+                str(CACHE),
+            ],
             check=True,
         )
     prefix = f"django-{version}/tests/"
@@ -82,7 +93,12 @@ def run_unit(target: str, unit: str, tests: Path, out: Path) -> dict[str, tuple[
     problem = ""
     try:
         proc = subprocess.run(
-            cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=UNIT_TIMEOUT,
+            cmd,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=UNIT_TIMEOUT,
             preexec_fn=_limit_memory,
         )
         if proc.returncode != 0:
@@ -137,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown units: {', '.join(unknown)}")
     tests = django_tests_dir()
     args.results.mkdir(parents=True, exist_ok=True)
-    header = f"{'unit':<24}{'applicable':>11} | {'microdj pass/fail/err/skip':>27} | {'Django pass/fail/err/skip':>26}"
+    columns = f"{'microdj pass/fail/err/skip':>27} | {'Django pass/fail/err/skip':>26}"
+    header = f"{'unit':<24}{'applicable':>11} | {columns}"
     rows = [header, "-" * len(header)]
     totals = {t: Counter() for t in TARGETS}
     shim_ok = True
@@ -165,13 +182,17 @@ def main(argv: list[str] | None = None) -> int:
             for test_id, outcome, detail in counted[t][1]:
                 report.append((t, test_id, outcome, detail))
     rows.append("-" * len(header))
-    cells = [f"{totals[t]['passed']}/{totals[t]['failed']}/{totals[t]['error']}/{totals[t]['skipped']}"
-             for t in TARGETS]
+    cells = [
+        f"{totals[t]['passed']}/{totals[t]['failed']}/{totals[t]['error']}/{totals[t]['skipped']}"
+        for t in TARGETS
+    ]
     applicable = totals["django"]["applicable"]
     rows.append(f"{'total':<24}{applicable:>11} | {cells[1]:>27} | {cells[0]:>26}")
     print("\n".join(rows[-2:]))
-    print(f"excluded as out of scope: {totals['django']['excluded']}; skipped by Django itself: "
-          f"{totals['django']['django-skipped']}")
+    print(
+        f"excluded as out of scope: {totals['django']['excluded']}; skipped by Django itself: "
+        f"{totals['django']['django-skipped']}"
+    )
     for t in ("microdj", "django"):
         share = 100.0 * totals[t]["passed"] / applicable if applicable else 0.0
         print(f"{t}: {totals[t]['passed']} of {applicable} applicable tests pass ({share:.1f}%)")

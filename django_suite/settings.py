@@ -1,4 +1,4 @@
-"""Settings for Django's tests, for both targets: those of Django's own ``tests/runtests.py`` that matter here.
+"""Settings for Django's tests on both targets: those of Django's ``tests/runtests.py`` that matter here.
 
 The authentication and messages middleware of Django's list are left out (authentication needs the ORM);
 ``INSTALLED_APPS`` only matters to Django, whose test apps define models at import time.

@@ -156,9 +156,9 @@ class _LenientImportsLoader(importlib.abc.Loader):
         for node in tree.body:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [(a.asname or a.name).split(".")[0] for a in node.names]
-                fallback = [
-                    ast.parse(f"{n} = __standin__({n!r})").body[0] for n in names if n != "*"
-                ] or [ast.Pass()]
+                fallback = [ast.parse(f"{n} = __standin__({n!r})").body[0] for n in names if n != "*"] or [
+                    ast.Pass()
+                ]
                 node = ast.Try(
                     body=[node],
                     handlers=[ast.ExceptHandler(type=ast.Name("ImportError", ast.Load()), body=fallback)],
@@ -186,7 +186,8 @@ class DjangoToMicrodj(importlib.abc.MetaPathFinder):
         if fullname.startswith("microdj."):
             # ``from django.core import mail`` falls back to importing ``microdj.core.mail``.
             django_name = "django" + fullname[len("microdj") :]
-            if out_of_scope_reason(django_name) and not importlib.machinery.PathFinder.find_spec(fullname, path):
+            real = importlib.machinery.PathFinder.find_spec(fullname, path)
+            if out_of_scope_reason(django_name) and real is None:
                 return importlib.machinery.ModuleSpec(fullname, _StandInLoader(), is_package=True)
             return None
         if out_of_scope_reason(fullname) and "." not in fullname:  # another test package, out of scope
