@@ -24,8 +24,8 @@ stress: $(STAMP)
 	MICRODJ_STRESS=1 $(BIN)/python -m pytest tests/load -m stress $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check microdj tests examples benchmarks
-	$(BIN)/ruff format --check microdj tests examples benchmarks
+	$(BIN)/ruff check microdj tests examples benchmarks django_suite
+	$(BIN)/ruff format --check microdj tests examples benchmarks django_suite
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
