@@ -190,7 +190,9 @@ class DjangoToMicrodj(importlib.abc.MetaPathFinder):
             if out_of_scope_reason(django_name) and real is None:
                 return importlib.machinery.ModuleSpec(fullname, _StandInLoader(), is_package=True)
             return None
-        if out_of_scope_reason(fullname) and "." not in fullname:  # another test package, out of scope
+        if not fullname.startswith("django") and out_of_scope_reason(
+            fullname
+        ):  # an out-of-scope test package
             return importlib.machinery.ModuleSpec(fullname, _StandInLoader(), is_package=True)
         if fullname != "django" and not fullname.startswith("django."):
             return None

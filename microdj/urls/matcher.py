@@ -14,7 +14,7 @@ whole rest, otherwise a prefix match is enough.
   capturing alternatives would make the combined regex quadratic). A request looks up the directories that
   are prefixes of its path (at most one per '/'), keeps the earliest entry, then runs that entry's own
   capturing regex to get the parameters.
-* Anything unusual goes to Django's nested walk (``URLResolver._resolve_nested``), which gives the exact
+* Anything unusual goes to Django's nested walk (``URLResolver.resolve_nested``), which gives the exact
   answer: a converter raising ValueError, an entry whose regex cannot be flattened safely (look-behinds,
   back-references, inline flags, a top-level '|', ...).
 """
@@ -35,10 +35,11 @@ from microdj.urls.converters import (
 )
 from microdj.urls.exceptions import Resolver404
 from microdj.urls.patterns import RoutePattern
-from microdj.urls.resolvers import ResolverMatch, URLResolver, func_path, join_route
+from microdj.urls.resolver_match import ResolverMatch, func_path, join_route
 
 if TYPE_CHECKING:
     from microdj.urls.patterns import RegexPattern
+    from microdj.urls.resolvers import URLResolver
 
 _SPECIAL = frozenset(".^$*+?{}[]\\|()")
 _QUANTIFIERS = frozenset("*+?{")
@@ -249,14 +250,20 @@ class Entry:
         "extra",
         "app_names",
         "namespaces",
+        "deferred",
     )
 
     def __init__(self, index: int, chain: list[URLResolver], leaf: Any) -> None:
         self.index = index
+        # An include left unflattened: its prefix picks it, then the nested walk resolves below it.
+        self.deferred = deferred = hasattr(leaf, "url_patterns")
         patterns = [r.pattern for r in chain] + [leaf.pattern]
-        defaults = [r.default_kwargs for r in chain] + [leaf.default_args]
+        defaults = [r.default_kwargs for r in chain] + [
+            leaf.default_kwargs if deferred else leaf.default_args
+        ]
         levels = [
-            _level(p, i == len(chain), d) for i, (p, d) in enumerate(zip(patterns, defaults, strict=True))
+            _level(p, i == len(chain) and not deferred, d)
+            for i, (p, d) in enumerate(zip(patterns, defaults, strict=True))
         ]
         self.levels: list[_Level] | None = None if None in levels else levels  # type: ignore[assignment]
         self.app_names = tuple(r.app_name for r in chain if r.app_name)
@@ -265,6 +272,18 @@ class Entry:
         for d in defaults:
             extra.update(d)
         self.extra = extra
+        self.static_path: str | None = None
+        self.literal = ""
+        self.steps: list[tuple[list[tuple[int, str, Any]], dict[str, Any], bool]] = []
+        self.has_args = False
+        if deferred:
+            self.regex = None
+            if self.levels is None:
+                self.alternative = "()"
+            else:
+                self.literal = _prefix_literal(self.levels)
+                self.alternative = "".join(level.plain for level in self.levels) + "()"
+            return
         route = str(leaf.pattern)
         for resolver in reversed(chain[1:]):
             route = join_route(str(resolver.pattern), route)
@@ -279,10 +298,6 @@ class Entry:
             "view_name": ":".join([*self.namespaces, leaf.pattern.name or path]),
         }
         self.static_attrs = {**self.base, "args": ()}
-        self.static_path: str | None = None
-        self.literal = ""
-        self.steps: list[tuple[list[tuple[int, str, Any]], dict[str, Any], bool]] = []
-        self.has_args = False
         if self.levels is None:
             self.regex = None
             self.alternative = "()"  # stands for "anything may match here": hands over to the nested walk
@@ -290,12 +305,8 @@ class Entry:
         self._plan(self.levels)
 
     def _plan(self, levels: list[_Level]) -> None:
-        literal = ""
-        for level in levels:
-            literal += level.literal
-            if not level.complete:
-                break
-        else:
+        literal = _prefix_literal(levels)
+        if all(level.complete for level in levels):
             self.static_path = literal
         self.literal = literal
         self.regex = re.compile("".join(level.capture for level in levels))
@@ -381,6 +392,16 @@ class Entry:
         return args
 
 
+def _prefix_literal(levels: list[_Level]) -> str:
+    """The text every path matched by ``levels`` starts with."""
+    literal = ""
+    for level in levels:
+        literal += level.literal
+        if not level.complete:
+            break
+    return literal
+
+
 class Matcher:
     """The flattened form of one URLResolver, answering resolve() the way Django's nested walk does."""
 
@@ -458,13 +479,32 @@ class Matcher:
         return make_match(entry, self.resolver, path, args, kwargs, captured)
 
 
-def _leaves(resolver: URLResolver, chain: tuple[URLResolver, ...] = ()) -> Any:
-    chain = (*chain, resolver)
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _leaves(pattern, chain)
-        else:
-            yield list(chain), pattern
+# Bounds of the flattening: past them, an include is matched by its prefix only and resolved by the
+# nested walk (Django's own way, lazily, level by level), so any URLconf builds in bounded time and memory.
+MAX_ENTRIES = 10_000
+MAX_DEPTH = 12
+
+
+def _leaves(resolver: URLResolver) -> Any:
+    """``(chain, leaf)`` in Django's order; ``leaf`` is a URLPattern, or a URLResolver left to the nested walk
+    (an include of a URLconf already in its chain, one too deep, or any include once MAX_ENTRIES is spent)."""
+    budget = MAX_ENTRIES
+
+    def walk(resolver: URLResolver, chain: tuple[URLResolver, ...], seen: frozenset[int]) -> Any:
+        nonlocal budget
+        chain = (*chain, resolver)
+        seen = seen | {id(resolver.urlconf_module)}
+        for pattern in resolver.url_patterns:
+            if not hasattr(pattern, "url_patterns"):
+                budget -= 1
+                yield list(chain), pattern
+            elif budget <= 0 or len(chain) >= MAX_DEPTH or id(pattern.urlconf_module) in seen:
+                budget -= 1
+                yield list(chain), pattern
+            else:
+                yield from walk(pattern, chain, seen)
+
+    return walk(resolver, (), frozenset())
 
 
 def _combine(entries: list[Entry]) -> tuple[re.Pattern[str], list[Entry | None]]:
@@ -515,7 +555,7 @@ class NotFoundInfo(dict):  # type: ignore[type-arg]
             resolver, path = self._pending
             self._pending = None
             try:
-                resolver._resolve_nested(path)
+                resolver.resolve_nested(path)
             except Resolver404 as exc:
                 dict.update(self, exc.args[0])
 

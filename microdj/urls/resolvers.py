@@ -3,7 +3,7 @@
 ``get_resolver()`` builds the root resolver once per URLconf and checks the whole URLconf tree while doing
 so, so mistakes surface at start-up. ``URLResolver.resolve()`` answers from a flattened matcher (see
 :mod:`microdj.urls.matcher`) whose result equals Django's nested walk, which lives here too
-(``_resolve_nested``) for the cases the matcher hands back and for the ``tried`` lists of debug pages.
+(``resolve_nested``) for the cases the matcher hands back and for the ``tried`` lists of debug pages.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from typing import Any
 from microdj.conf import settings
 from microdj.core.exceptions import ImproperlyConfigured, ViewDoesNotExist
 from microdj.urls.exceptions import Resolver404
+from microdj.urls.matcher import Matcher
 from microdj.urls.patterns import RegexPattern, RoutePattern
+from microdj.urls.resolver_match import ResolverMatch, func_path, join_route
 from microdj.urls.reversing import ReverseData
 from microdj.urls.utils import get_callable
 
@@ -29,96 +31,11 @@ __all__ = [
     "URLPattern",
     "URLResolver",
     "clear_url_caches",
+    "func_path",
     "get_ns_resolver",
     "get_resolver",
+    "join_route",
 ]
-
-
-def func_path(func: Any) -> str:
-    """Dotted name of a view for ResolverMatch: class-based views by their class, partials by their type."""
-    func = getattr(func, "view_class", func)
-    if not hasattr(func, "__name__"):
-        return f"{func.__class__.__module__}.{func.__class__.__name__}"
-    return f"{func.__module__}.{func.__name__}"
-
-
-class _FilledOnRead:
-    """A ResolverMatch attribute that a fast-matcher match (one holding ``_lazy``) computes on first read.
-
-    A non-data descriptor: a match built by ``__init__`` has the attribute in its ``__dict__``, which wins.
-    """
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, match: Any, owner: type | None = None) -> Any:
-        if match is None:
-            return self
-        lazy = match.__dict__.get("_lazy")
-        if lazy is None:
-            raise AttributeError(f"'ResolverMatch' object has no attribute '{self.name}'")
-        entry, resolver, path = lazy
-        if self.name == "tried":
-            value = resolver._resolve_nested(path).tried
-        else:
-            value = list(getattr(entry, self.name))
-        match.__dict__[self.name] = value
-        return value
-
-
-class ResolverMatch:
-    """What resolve() found: the view, its arguments and the URL name/namespace data, as in Django."""
-
-    def __init__(
-        self,
-        func: Callable[..., Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        url_name: str | None = None,
-        app_names: Iterable[str | None] | None = None,
-        namespaces: Iterable[str | None] | None = None,
-        route: str | None = None,
-        tried: list[list[Any]] | None = None,
-        captured_kwargs: dict[str, Any] | None = None,
-        extra_kwargs: dict[str, Any] | None = None,
-    ) -> None:
-        self.func = func
-        self.args = args
-        self.kwargs = kwargs
-        self.url_name = url_name
-        self.route = route
-        self.tried = tried
-        self.captured_kwargs = captured_kwargs
-        self.extra_kwargs = extra_kwargs
-        self.app_names = [x for x in app_names if x] if app_names else []
-        self.app_name = ":".join(self.app_names)
-        self.namespaces = [x for x in namespaces if x] if namespaces else []
-        self.namespace = ":".join(self.namespaces)
-        self._func_path = func_path(func)
-        self.view_name = ":".join([*self.namespaces, url_name or self._func_path])
-
-    # PERF: matches made by the fast matcher fill these in only when read (see matcher.make_match). They
-    # are descriptors rather than a __getattr__, which would slow down every attribute read of a match.
-    app_names: list[str] = _FilledOnRead()  # type: ignore[assignment]
-    namespaces: list[str] = _FilledOnRead()  # type: ignore[assignment]
-    tried: list[list[Any]] | None = _FilledOnRead()  # type: ignore[assignment]
-
-    def __getitem__(self, index: int) -> Any:
-        return (self.func, self.args, self.kwargs)[index]
-
-    def __repr__(self) -> str:
-        func = repr(self.func) if isinstance(self.func, functools.partial) else self._func_path
-        extra = f", captured_kwargs={self.captured_kwargs!r}" if self.captured_kwargs else ""
-        if self.extra_kwargs:
-            extra += f", extra_kwargs={self.extra_kwargs!r}"
-        return (
-            f"ResolverMatch(func={func}, args={self.args!r}, kwargs={self.kwargs!r}, "
-            f"url_name={self.url_name!r}, app_names={self.app_names!r}, namespaces={self.namespaces!r}, "
-            f"route={self.route!r}{extra})"
-        )
-
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        raise PicklingError(f"Cannot pickle {self.__class__.__qualname__}.")
 
 
 class URLPattern:
@@ -246,12 +163,10 @@ class URLResolver:
         # PERF: one dict lookup for static routes, a few small regexes for dynamic ones.
         match = matcher.resolve(path)
         if match is None:
-            return self._resolve_nested(path)
+            return self.resolve_nested(path)
         return match
 
     def _build_matcher(self) -> Any:
-        from microdj.urls.matcher import Matcher
-
         self._matcher = Matcher(self)
         return self._matcher
 
@@ -262,7 +177,7 @@ class URLResolver:
         """
         return (self._matcher or self._build_matcher()).resolve
 
-    def _resolve_nested(self, path: str) -> ResolverMatch:
+    def resolve_nested(self, path: str) -> ResolverMatch:
         """Django's level-by-level resolution, with the full ``tried`` list."""
         tried: list[list[Any]] = []
         found = self.pattern.match(path)
@@ -272,7 +187,7 @@ class URLResolver:
         for pattern in self.url_patterns:
             try:
                 if isinstance(pattern, URLResolver):
-                    sub_match: ResolverMatch | None = pattern._resolve_nested(new_path)
+                    sub_match: ResolverMatch | None = pattern.resolve_nested(new_path)
                 else:
                     sub_match = pattern.resolve(new_path)
             except Resolver404 as exc:
@@ -331,7 +246,22 @@ class URLResolver:
         """Names, namespaces and app names below this resolver, for reverse()."""
         data = self._reverse_data
         if data is None:
-            data = self._reverse_data = ReverseData(self)
+            data = self.reverse_data_within(frozenset())
+            assert data is not None
+        return data
+
+    def reverse_data_within(self, building: frozenset[int]) -> ReverseData | None:
+        """This resolver's reverse data while the resolvers in ``building`` (ids) are being built.
+
+        None when this one is among them: a cycle of includes without namespaces.
+        """
+        if self._reverse_data is not None:
+            return self._reverse_data
+        if id(self) in building:
+            return None
+        data = ReverseData(self, building | {id(self)})
+        if not data.cut or not building:
+            self._reverse_data = data
         return data
 
     @property
@@ -369,13 +299,6 @@ class URLResolver:
         if args and kwargs:
             raise ValueError("Don't mix *args and **kwargs in call to reverse()!")
         return self.reverse_data.reverse(lookup_view, prefix, args, kwargs, ns_pattern, ns_converters or {})
-
-
-def join_route(route1: str, route2: str) -> str:
-    """Join two routes, dropping a leading '^' from the second (as Django's ResolverMatch.route)."""
-    if not route1:
-        return route2
-    return route1 + route2.removeprefix("^")
 
 
 _resolvers: dict[Any, URLResolver] = {}

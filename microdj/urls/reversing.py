@@ -27,9 +27,9 @@ _SAFE = RFC3986_SUBDELIMS + "/~:@"
 class ReverseData:
     """Reverse lookup tables for the patterns below one URLResolver."""
 
-    def __init__(self, resolver: URLResolver) -> None:
-        from microdj.urls.resolvers import URLPattern
-
+    def __init__(self, resolver: URLResolver, building: frozenset[int] = frozenset()) -> None:
+        # True when an include cycle was cut below: the tables are then only right for the outermost build.
+        self.cut = False
         self.lookups: dict[Any, list[Possibility]] = {}
         self.namespaces: dict[str, tuple[str, URLResolver, dict[str, Any]]] = {}
         self.apps: dict[str, list[str]] = {}
@@ -40,7 +40,7 @@ class ReverseData:
         for url_pattern in reversed(resolver.url_patterns):
             regex = url_pattern.pattern.regex.pattern
             p_pattern = regex.removeprefix("^")
-            if isinstance(url_pattern, URLPattern):
+            if not hasattr(url_pattern, "url_patterns"):  # a URLPattern
                 item = (normalize(regex), p_pattern, url_pattern.default_args, url_pattern.pattern.converters)
                 lookups.setdefault(url_pattern.callback, []).append(item)
                 if url_pattern.name is not None:
@@ -53,7 +53,11 @@ class ReverseData:
                     dict(url_pattern.pattern.converters),
                 )
             else:
-                sub = url_pattern.reverse_data
+                sub = url_pattern.reverse_data_within(building)
+                if sub is None or sub.cut:
+                    self.cut = True
+                if sub is None:  # an include cycle: Django's walk stops there too
+                    continue
                 converters = {**own_converters, **url_pattern.pattern.converters}
                 for key, items in sub.lookups.items():
                     bucket = lookups.setdefault(key, [])
