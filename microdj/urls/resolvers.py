@@ -9,9 +9,8 @@ so, so mistakes surface at start-up. ``URLResolver.resolve()`` answers from a fl
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from importlib import import_module
-from pickle import PicklingError
 from types import ModuleType
 from typing import Any
 
