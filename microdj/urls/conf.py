@@ -54,7 +54,7 @@ def _path(
     pattern_class: type[RoutePattern] | type[RegexPattern],
 ) -> URLPattern | URLResolver:
     if kwargs is not None and not isinstance(kwargs, dict):
-        raise ImproperlyConfigured(
+        raise TypeError(
             f"The kwargs argument of the URL pattern {route!r} must be a dict, "
             f"but got {type(kwargs).__name__}."
         )
@@ -80,11 +80,9 @@ def _path(
     if not callable(view):
         if hasattr(view, "as_view"):
             cls_name = type(view).__name__
-            raise ImproperlyConfigured(
-                f"view must be a callable, pass {cls_name}.as_view(), not {cls_name}()."
-            )
-        raise ImproperlyConfigured(
-            f"The view of the URL pattern {route!r} must be a callable or an include(), not {view!r}."
+            raise TypeError(f"view must be a callable, pass {cls_name}.as_view(), not {cls_name}().")
+        raise TypeError(
+            f"The URL pattern {route!r}: view must be a callable or an include(), not {view!r}."
         )
     return URLPattern(pattern_class(route, name=name, is_endpoint=True), view, kwargs, name)
 

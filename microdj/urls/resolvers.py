@@ -131,9 +131,10 @@ class URLResolver:
         )
         if isinstance(module, ModuleType) and not hasattr(module, "urlpatterns"):
             raise ImproperlyConfigured(
-                f"The URLconf module '{name}' has no 'urlpatterns'. Add a list of routes to it, e.g. "
-                "urlpatterns = [path('', views.index)]. If it does define urlpatterns, the problem is "
-                "probably a circular import."
+                f"The included URLconf '{name}' does not appear to have any patterns in it. If you see the "
+                "'urlpatterns' variable with valid patterns in the file then the issue is probably caused "
+                "by a circular import. (The module has no 'urlpatterns': add a list of routes to it, e.g. "
+                "urlpatterns = [path('', views.index)].)"
             )
         patterns = getattr(module, "urlpatterns", module)
         try:
@@ -309,8 +310,10 @@ def get_resolver(urlconf: Any = None) -> URLResolver:
         urlconf = settings.ROOT_URLCONF
         if urlconf is None:
             raise ImproperlyConfigured(
-                "The ROOT_URLCONF setting is not set. Set it to the dotted path of the module that "
-                "defines urlpatterns, e.g. ROOT_URLCONF = 'mysite.urls'."
+                "The included URLconf 'None' does not appear to have any patterns in it. If you see the "
+                "'urlpatterns' variable with valid patterns in the file then the issue is probably caused "
+                "by a circular import. (The ROOT_URLCONF setting is not set. Set it to the dotted path of the module that "
+                "defines urlpatterns, e.g. ROOT_URLCONF = 'mysite.urls'.)"
             )
     try:
         return _resolvers[urlconf]

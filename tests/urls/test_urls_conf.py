@@ -36,11 +36,8 @@ def test_include_forms():
         (lambda: include(([], "a", "b"), namespace="x"), "Cannot override the namespace"),
         (lambda: path(123, views.index), "URL route 123 must be a string"),
         (lambda: re_path(123, views.index), "URL regex 123 must be a string"),
-        (lambda: path("a/", "views.index"), "must be a callable or an include"),
         (lambda: path("a/", [path("b/", views.index)]), "wrap them in include"),
-        (lambda: path("a/", views.index, kwargs=[1]), "must be a dict, but got list"),
         (lambda: path("a/", views.CBV), "pass CBV.as_view\\(\\) instead of CBV"),
-        (lambda: path("a/", views.CBV()), "pass CBV.as_view\\(\\), not CBV\\(\\)"),
         (lambda: path("<bogus:x>/", views.index), "uses invalid converter 'bogus'"),
         (lambda: path("<int:1x>/", views.index), "isn't a valid Python identifier"),
         (lambda: path("<int: x>/", views.index), "cannot contain whitespace"),
@@ -50,4 +47,17 @@ def test_include_forms():
 )
 def test_mistakes_raise_improperly_configured(call, message):
     with pytest.raises(ImproperlyConfigured, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: path("a/", "views.index"), "'a/': view must be a callable or an include"),
+        (lambda: path("a/", views.index, kwargs=[1]), "must be a dict, but got list"),
+        (lambda: path("a/", views.CBV()), "pass CBV.as_view\\(\\), not CBV\\(\\)"),
+    ],
+)
+def test_a_view_or_kwargs_of_the_wrong_type_raise_type_error_as_in_django(call, message):
+    with pytest.raises(TypeError, match=message):
         call()

@@ -75,7 +75,7 @@ def test_clear_url_caches():
 @pytest.mark.parametrize(
     ("urlconf", "message"),
     [
-        ("tests.urls.urlconf_nopatterns", "has no 'urlpatterns'. Add a list of routes"),
+        ("tests.urls.urlconf_nopatterns", "has no 'urlpatterns': add a list of routes"),
         ("tests.urls.urlconf_notiterable", "does not appear to have any patterns in it"),
         ("tests.urls.urlconf_badentry", "invalid entry in urlpatterns"),
         ("tests.urls.urlconf_badhandler", "custom handler404 view"),
