@@ -81,9 +81,7 @@ def _path(
         if hasattr(view, "as_view"):
             cls_name = type(view).__name__
             raise TypeError(f"view must be a callable, pass {cls_name}.as_view(), not {cls_name}().")
-        raise TypeError(
-            f"The URL pattern {route!r}: view must be a callable or an include(), not {view!r}."
-        )
+        raise TypeError(f"The URL pattern {route!r}: view must be a callable or an include(), not {view!r}.")
     return URLPattern(pattern_class(route, name=name, is_endpoint=True), view, kwargs, name)
 
 

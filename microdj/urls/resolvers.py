@@ -312,8 +312,8 @@ def get_resolver(urlconf: Any = None) -> URLResolver:
             raise ImproperlyConfigured(
                 "The included URLconf 'None' does not appear to have any patterns in it. If you see the "
                 "'urlpatterns' variable with valid patterns in the file then the issue is probably caused "
-                "by a circular import. (The ROOT_URLCONF setting is not set. Set it to the dotted path of the module that "
-                "defines urlpatterns, e.g. ROOT_URLCONF = 'mysite.urls'.)"
+                "by a circular import. (The ROOT_URLCONF setting is not set. Set it to the dotted path of "
+                "the module that defines urlpatterns, e.g. ROOT_URLCONF = 'mysite.urls'.)"
             )
     try:
         return _resolvers[urlconf]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NoReturn
 
 __all__ = [
@@ -274,3 +274,17 @@ class CaseInsensitiveMapping(Mapping):
             if not isinstance(pair[0], str):
                 raise ValueError(f"Element key {pair[0]!r} invalid, only strings are allowed")
             yield pair
+
+
+class DictWrapper(dict):  # type: ignore[type-arg]
+    """A dict whose keys starting with ``prefix`` read the value of the key without it, passed to ``func``."""
+
+    def __init__(self, data: Any, func: Callable[[Any], Any], prefix: str) -> None:
+        super().__init__(data)
+        self.func = func
+        self.prefix = prefix
+
+    def __getitem__(self, key: Any) -> Any:
+        use_func = isinstance(key, str) and key.startswith(self.prefix)
+        value = super().__getitem__(key[len(self.prefix) :] if use_func else key)
+        return self.func(value) if use_func else value

@@ -70,3 +70,7 @@ class MiddlewareMixin:
         if self._response_hook is not None:
             response = await self._response_hook(request, response)
         return response
+
+
+class RemovedInDjango60Warning(DeprecationWarning):
+    """Django's category for behaviour it drops in 6.0; microdj warns with it where it mirrors that."""

@@ -1,4 +1,4 @@
-"""URLconf building stays bounded: include cycles, deep nesting and exponential fan-out (Django accepts all)."""
+"""URLconf building stays bounded: include cycles, deep nesting and exponential fan-out."""
 
 import tracemalloc
 

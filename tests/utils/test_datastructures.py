@@ -458,3 +458,12 @@ def test_cim_rejects_bad_pairs_like_django(data: list[Any], message: str) -> Non
     with pytest.raises(ValueError) as theirs:
         dj.CaseInsensitiveMapping(data)
     assert str(ours.value) == str(theirs.value) == message
+
+
+def test_dict_wrapper_applies_func_to_prefixed_keys_only():
+    from microdj.utils.datastructures import DictWrapper
+
+    wrapped = DictWrapper({"a": "x", 1: "y"}, lambda v: f"<{v}>", "quoted_")
+    assert wrapped["a"] == "x" and wrapped["quoted_a"] == "<x>" and wrapped[1] == "y"
+    with pytest.raises(KeyError):
+        wrapped["quoted_b"]

@@ -1,5 +1,7 @@
 """The lock-free cached_property."""
 
+import pytest
+
 from microdj.utils.functional import cached_property
 
 
@@ -26,3 +28,60 @@ def test_class_access_gives_the_descriptor():
     assert isinstance(Thing.value, cached_property)
     assert Thing.value.__doc__ == "Computed once."
     assert Thing.value.name == "value"
+
+
+def test_lazy_proxies_compute_on_use_and_delegate_methods():
+    import copy
+    import pickle
+
+    from microdj.utils.functional import Promise, keep_lazy_text, lazy, lazystr
+
+    calls = []
+
+    def upper(text):
+        calls.append(text)
+        return text.upper()
+
+    proxy = lazy(upper, str)("abc")
+    assert calls == [] and isinstance(proxy, Promise)
+    assert proxy == "ABC" and proxy != "abc" and proxy.lower() == "abc"
+    assert str(proxy) == "ABC" and repr(proxy) == "'ABC'" and f"{proxy:>4}" == " ABC"
+    assert proxy + "!" == "ABC!" and "!" + proxy == "!ABC" and hash(proxy) == hash("ABC")
+    assert lazystr("%s!") % "x" == "x!" and lazystr("a") < lazystr("b") and lazystr("b") == lazystr("b")
+    assert copy.deepcopy(proxy) is proxy and pickle.loads(pickle.dumps(lazystr("p"))) == "p"
+    joined = keep_lazy_text(lambda a, b: a + b)
+    assert joined("a", "b") == "ab" and isinstance(joined(lazystr("a"), "b"), Promise)
+    with pytest.raises(TypeError):
+        from microdj.utils.functional import keep_lazy
+
+        keep_lazy()
+
+
+def test_simple_lazy_object_sets_up_on_first_use_and_looks_like_its_object():
+    import copy
+    import pickle
+
+    from microdj.utils.functional import LazyObject, SimpleLazyObject
+
+    made = []
+    obj = SimpleLazyObject(lambda: made.append(1) or [3, 1, 2])
+    assert "SimpleLazyObject: <function" in repr(obj) and made == []
+    assert copy.copy(obj) is not obj and made == []
+    assert copy.deepcopy(obj) is not obj and made == []
+    assert len(obj) == 3 and isinstance(obj, list) and made == [1]
+    assert obj[0] == 3 and 1 in obj and list(obj) == [3, 1, 2] and obj == [3, 1, 2]
+    assert repr(obj) == "<SimpleLazyObject: [3, 1, 2]>" and "append" in dir(obj)
+    obj.append(4)
+    assert obj.count(4) == 1 and copy.copy(obj) == [3, 1, 2, 4] and copy.deepcopy(obj) == [3, 1, 2, 4]
+    assert pickle.loads(pickle.dumps(obj)) == [3, 1, 2, 4]
+    holder = SimpleLazyObject(lambda: type("Box", (), {})())
+    holder.value = 5
+    assert holder.value == 5
+    del holder.value
+    assert not hasattr(holder, "value")
+    with pytest.raises(TypeError):
+        del holder._wrapped
+    with pytest.raises(NotImplementedError):
+        LazyObject()._setup()
+    blank = SimpleLazyObject(lambda: {})
+    assert blank == {}
