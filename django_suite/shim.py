@@ -16,6 +16,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import logging
 import sys
 import types
 from collections.abc import Sequence
@@ -208,8 +209,22 @@ class DjangoToMicrodj(importlib.abc.MetaPathFinder):
         raise ModuleNotFoundError(f"No module named {mapped!r} (asked for as {fullname!r})", name=fullname)
 
 
+def _microdj_logger_name(name: str | None) -> str | None:
+    if name is not None and (name == "django" or name.startswith("django.")):
+        return "microdj" + name[len("django") :]
+    return name
+
+
 def install() -> None:
-    """Map ``django.*`` to ``microdj.*`` for the rest of this process."""
+    """Map ``django.*`` to ``microdj.*`` for the rest of this process: imports and logger names."""
     for name in [n for n in sys.modules if n == "django" or n.startswith("django.")]:
         del sys.modules[name]
     sys.meta_path.insert(0, DjangoToMicrodj())
+    # microdj logs under "microdj.request", "microdj.security.csrf", ... where Django uses "django.*";
+    # tests that assertLogs("django.request") listen to microdj's logger of that name.
+    get_logger = logging.getLogger
+
+    def getLogger(name: str | None = None) -> logging.Logger:  # noqa: N802 - logging's name
+        return get_logger(_microdj_logger_name(name))
+
+    logging.getLogger = getLogger

@@ -55,8 +55,7 @@ def _path(
 ) -> URLPattern | URLResolver:
     if kwargs is not None and not isinstance(kwargs, dict):
         raise TypeError(
-            f"The kwargs argument of the URL pattern {route!r} must be a dict, "
-            f"but got {type(kwargs).__name__}."
+            f"URL pattern {route!r}: kwargs argument must be a dict, but got {type(kwargs).__name__}."
         )
     if isinstance(view, list | tuple):
         if len(view) != 3:
@@ -78,10 +77,13 @@ def _path(
             f"{view.__name__}."
         )
     if not callable(view):
-        if hasattr(view, "as_view"):
+        if hasattr(type(view), "as_view"):
             cls_name = type(view).__name__
             raise TypeError(f"view must be a callable, pass {cls_name}.as_view(), not {cls_name}().")
-        raise TypeError(f"The URL pattern {route!r}: view must be a callable or an include(), not {view!r}.")
+        raise TypeError(
+            f"URL pattern {route!r}: view must be a callable or a list/tuple in the case of include(), "
+            f"not {view!r}."
+        )
     return URLPattern(pattern_class(route, name=name, is_endpoint=True), view, kwargs, name)
 
 

@@ -7,6 +7,8 @@ import uuid
 import warnings
 from typing import Any
 
+from microdj.utils.deprecation import RemovedInDjango60Warning
+
 
 class IntConverter:
     """Digits, passed to the view as an ``int``."""
@@ -76,13 +78,14 @@ REGISTERED_CONVERTERS: dict[str, Any] = {}
 def register_converter(converter: type, type_name: str) -> None:
     """Make ``<type_name:param>`` usable in routes declared after this call.
 
-    Re-registering a name replaces the converter with a DeprecationWarning, as Django 5.2 does.
+    Re-registering a name replaces the converter with a RemovedInDjango60Warning, as Django 5.2 does.
     """
     if type_name in REGISTERED_CONVERTERS or type_name in DEFAULT_CONVERTERS:
         warnings.warn(
-            f"Converter {type_name!r} is already registered. Overriding a registered converter is "
-            "deprecated; register it under a new name instead.",
-            DeprecationWarning,
+            f"Converter {type_name!r} is already registered. Support for overriding registered converters "
+            "is deprecated and will be removed in Django 6.0 (and microdj with it): register it under a new "
+            "name instead.",
+            RemovedInDjango60Warning,
             stacklevel=2,
         )
     REGISTERED_CONVERTERS[type_name] = converter()
