@@ -87,3 +87,14 @@ ASYNC_SAFETY_ALLOW: list[str] = []
 # Callables (or dotted paths) run at ASGI lifespan startup and shutdown; sync or async.
 ON_STARTUP: list = []
 ON_SHUTDOWN: list = []
+
+# --- Clickjacking (XFrameOptionsMiddleware) ---
+# The X-Frame-Options value the middleware sends: "DENY" or "SAMEORIGIN".
+X_FRAME_OPTIONS = "DENY"
+
+# --- Upload handlers ---
+# The classes request.upload_handlers is made of, in order (see microdj.core.files.uploadhandler).
+FILE_UPLOAD_HANDLERS = [
+    "microdj.core.files.uploadhandler.MemoryFileUploadHandler",
+    "microdj.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

@@ -1,46 +1,38 @@
-"""Incremental ``multipart/form-data`` parsing, with Django's limits and answers.
+"""``MultiPartParser``: Django's multipart API, parsing a file-like body through upload handlers.
 
-:class:`MultiPartParser` is fed the body chunk by chunk as it arrives (``await parser.feed(chunk)``) and
-returns ``(POST, FILES)`` from ``await parser.close()``. The byte-level work is done by
-``multipart.PushMultipartParser`` in strict mode, with every one of its limits set explicitly:
-
-- ``MAX_PART_HEADER_SIZE``: longest header line of a part, in bytes.
-- ``MAX_PART_HEADER_COUNT``: most header lines in a part (RFC 7578 needs at most three).
-- ``MAX_PART_SIZE``: largest part body. Django has no per-file limit, so this is only a finite backstop;
-  fields are held to ``DATA_UPLOAD_MAX_MEMORY_SIZE`` here, as their bytes arrive.
-- the part count: ``DATA_UPLOAD_MAX_NUMBER_FIELDS + DATA_UPLOAD_MAX_NUMBER_FILES + 1``, so that the
-  precise TooManyFieldsSent / TooManyFilesSent errors raised here fire first; a None setting counts as
-  ``UNLIMITED_PART_COUNT`` there.
-
-Uploaded files stay in memory while the request's in-memory file bytes stay within
-``FILE_UPLOAD_MAX_MEMORY_SIZE``; the file that would exceed it moves to a TemporaryUploadedFile. Creating
-that file, and every disk write after it, runs in a worker thread (``anyio.to_thread``), never on the loop.
+``MultiPartParser(META, input_data, upload_handlers, encoding).parse()`` returns ``(POST, FILES)``, with
+every file passed through ``upload_handlers`` (see :mod:`microdj.core.files.uploadhandler`). Requests use
+it when their ``upload_handlers`` are not the default ones; otherwise they use the faster streaming parser
+of :mod:`microdj.http.multipartstream` (which also defines the errors and limits re-exported here).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import codecs
-import email.message
-import email.utils
-import re
+from collections.abc import Sequence
 from typing import Any
 
-import multipart
-from anyio import to_thread
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
 from microdj.conf import settings
-from microdj.core.exceptions import (
-    RequestDataTooBig,
-    SuspiciousMultipartForm,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
-from microdj.core.files.uploadedfile import InMemoryUploadedFile, TemporaryUploadedFile, UploadedFile
+from microdj.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from microdj.core.files.uploadhandler import FileUploadHandler, SkipFile, StopFutureHandlers, StopUpload
 from microdj.core.files.utils import sanitize_upload_name
 from microdj.http.body import DATA_TOO_BIG
+from microdj.http.multipartstream import (
+    BOUNDARY_RE,
+    MAX_PART_HEADER_COUNT,
+    MAX_PART_HEADER_SIZE,
+    MAX_PART_SIZE,
+    UNLIMITED_PART_COUNT,
+    MalformedMultipartError,
+    MultiPartParserError,
+    StreamingMultiPartParser,
+    extended_disposition,
+    malformed,
+    parse_urlencoded,
+)
 from microdj.http.querydict import QueryDict
 from microdj.utils.datastructures import MultiValueDict
 from microdj.utils.http import parse_header_parameters
@@ -53,346 +45,260 @@ __all__ = [
     "MalformedMultipartError",
     "MultiPartParser",
     "MultiPartParserError",
+    "StreamingMultiPartParser",
     "parse_urlencoded",
 ]
 
-MAX_PART_HEADER_SIZE = 8 * 1024
-MAX_PART_HEADER_COUNT = 8
-MAX_PART_SIZE = 2**40
-UNLIMITED_PART_COUNT = 10**6
-
-# Printable ASCII, at most 201 characters, not ending in a space: the boundaries Django accepts.
-_BOUNDARY_RE = re.compile(r"[ -~]{0,200}[!-~]")
-# The multipart parser's "end of the stream was seen" state: data after it is an epilogue to ignore.
-_MP_COMPLETE = multipart._COMPLETE
-
-_KNOWN_CHARSETS = frozenset(("utf-8", "utf8", "UTF-8", "iso-8859-1", "latin-1", "ascii"))
-# What the part being parsed is.
-_NONE, _FIELD, _MEMORY, _DISK, _SKIP = range(5)
-# Parser life cycle.
-_OPEN, _DONE, _CLOSED = range(3)
-
-_TOO_MANY_FIELDS = "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
-_TOO_MANY_FILES = "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES."
-_ABORTED = "The multipart upload was aborted."
-
-
-class MultiPartParserError(Exception):
-    """The multipart body cannot be parsed (or the parser was used after it finished): answered with 400."""
-
-
-class MalformedMultipartError(MultiPartParserError, SuspiciousMultipartForm):
-    """The client sent a malformed multipart body (boundary, framing, part headers, length)."""
-
-
-def parse_urlencoded(body: bytes, encoding: str | None = None) -> QueryDict:
-    """Parse an ``application/x-www-form-urlencoded`` body into an immutable QueryDict."""
-    return QueryDict(body, encoding=encoding)
-
-
-def _malformed(exc: MultipartError) -> MalformedMultipartError:
-    # The library's first argument is a fixed message; nothing the client sent is echoed.
-    reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else type(exc).__name__
-    return MalformedMultipartError(f"Malformed multipart body: {reason}")
-
-
-def _extended_disposition(value: str) -> tuple[str | None, str | None]:
-    """Return (name, filename) from a Content-Disposition using RFC 2231/5987 ``name*``/``filename*``
-    parameters (which win over the plain ones, as in Django); None for a parameter that is absent."""
-    message = email.message.Message()
-    message["content-disposition"] = value
-    found: dict[str, str] = {}
-    for key, param in message.get_params(header="content-disposition")[1:]:
-        if isinstance(param, tuple):
-            charset = param[0]
-            if charset:
-                try:
-                    codecs.lookup(charset)
-                except LookupError:
-                    raise MalformedMultipartError("Unknown charset in a Content-Disposition parameter.")
-            param = email.utils.collapse_rfc2231_value(param, errors="replace")
-        found[key.lower()] = param
-    return found.get("name"), found.get("filename")
+_LARGEST_CHUNK = 2**31 - 4
 
 
 class MultiPartParser:
-    """Incremental parser of one multipart/form-data body: ``await feed(chunk)`` for each body chunk,
-    then ``await close()`` for ``(POST, FILES)``; ``cleanup()`` closes every file (temporary files are
-    deleted). A parser that raised has already cleaned up and cannot be used again."""
+    """Parse the multipart body read from ``input_data`` (``META`` gives its Content-Type and length)."""
 
-    def __init__(self, content_type: str, content_length: int | None, *, encoding: str | None = None) -> None:
-        if content_type[:10].lower() != "multipart/":
-            raise MalformedMultipartError("Invalid Content-Type: a multipart type is required.")
-        if not content_type.isascii():
-            raise MalformedMultipartError("Invalid non-ASCII Content-Type in multipart.")
-        # Parsed as Django does, so a CR/LF inside the parameter stays in the boundary (and is refused).
+    def __init__(
+        self,
+        META: dict[str, Any],  # noqa: N803 - Django's name
+        input_data: Any,
+        upload_handlers: Sequence[FileUploadHandler],
+        encoding: str | None = None,
+    ) -> None:
+        content_type = META.get("CONTENT_TYPE", "")
+        if not content_type.startswith("multipart/"):
+            raise MultiPartParserError(f"Invalid Content-Type: {content_type}")
+        try:
+            content_type.encode("ascii")
+        except UnicodeEncodeError:
+            raise MultiPartParserError(
+                f"Invalid non-ASCII Content-Type in multipart: {content_type.encode('ascii', 'replace')!r}"
+            ) from None
         boundary = parse_header_parameters(content_type)[1].get("boundary")
-        if not boundary or not _BOUNDARY_RE.fullmatch(boundary):
-            raise MalformedMultipartError("Invalid boundary in multipart.")
-        if content_length is not None and content_length < 0:
-            raise MalformedMultipartError("Invalid Content-Length in multipart.")
-        encoding = encoding or settings.DEFAULT_CHARSET
-        # PERF: the usual charsets skip the codec registry.
-        if encoding not in _KNOWN_CHARSETS:
-            try:
-                codecs.lookup(encoding)
-            except LookupError:
-                raise MalformedMultipartError(f"Unknown encoding {encoding!r} for a multipart body.")
-        # PERF: settings are read once per parser, not per part or chunk.
-        self._max_data: int | None = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        self._max_fields: int | None = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
-        self._max_files: int | None = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-        self._max_memory_files: int = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
-        max_parts = (
-            (UNLIMITED_PART_COUNT if self._max_fields is None else self._max_fields)
-            + (UNLIMITED_PART_COUNT if self._max_files is None else self._max_files)
-            + 1
-        )
-        self._mp = PushMultipartParser(
-            boundary,
-            content_length=-1 if content_length is None else content_length,
-            max_header_size=MAX_PART_HEADER_SIZE,
-            max_header_count=MAX_PART_HEADER_COUNT,
-            max_segment_size=MAX_PART_SIZE,
-            max_segment_count=max_parts,
-            header_charset=encoding,
-            strict=True,
-        )
-        self._encoding = encoding
+        if not boundary or not BOUNDARY_RE.fullmatch(boundary):
+            raise MultiPartParserError(f"Invalid boundary in multipart: {boundary!r}")
+        try:
+            content_length = int(META.get("CONTENT_LENGTH", 0))
+        except (ValueError, TypeError):
+            content_length = 0
+        if content_length < 0:
+            raise MultiPartParserError(f"Invalid content length: {content_length!r}")
+        self._boundary = boundary
+        self._input_data = input_data
+        self._meta = META
         self._content_length = content_length
-        self._received = 0
-        self._state = _OPEN
-        self._complete = False
-        self._post = QueryDict(mutable=True, encoding=encoding)
+        self._upload_handlers = list(upload_handlers)
+        self._encoding = encoding or settings.DEFAULT_CHARSET
+        sizes = [h.chunk_size for h in self._upload_handlers if h.chunk_size]
+        self._chunk_size = min([_LARGEST_CHUNK, *sizes])
+        self._post = QueryDict(mutable=True, encoding=self._encoding)
         self._files = MultiValueDict()
-        # Every file made so far, for cleanup(); worker threads append to it too.
-        self._uploads: list[UploadedFile] = []
-        self._data_size = 0
-        self._num_fields = 0
-        self._num_files = 0
-        self._memory_files_size = 0
-        # The part being parsed.
-        self._kind = _NONE
-        self._name = ""
-        self._chunks: list[bytes] = []
-        self._size = 0
-        self._b64: bytes | None = None
-        self._file_info: tuple[str, str, str | None, dict[str, str]] = ("", "", None, {})
-        self._disk: TemporaryUploadedFile | None = None
-        self._pending: list[bytes] = []
 
-    async def feed(self, chunk: bytes) -> None:
-        """Parse the next chunk of the body (an empty chunk is ignored: call close() at the end)."""
-        if self._state != _OPEN:
-            raise MultiPartParserError("The multipart parser is closed.")
+    def parse(self) -> tuple[QueryDict, MultiValueDict]:
+        """Return ``(POST, FILES)``; on an error, every file made so far is closed before re-raising."""
         try:
-            self._received += len(chunk)
-            if self._content_length is not None and self._received > self._content_length:
-                raise MalformedMultipartError("The body is longer than its Content-Length.")
-            if self._complete or not chunk:
-                return
-            for event in self._mp.parse(chunk):
-                if event.__class__ is bytes:
-                    if self._on_data(event):
-                        await self._spill()
+            return self._parse()
+        except Exception:
+            for _, files in self._files.lists():
+                for file in files:
+                    file.close()
+            raise
+
+    def _parse(self) -> tuple[QueryDict, MultiValueDict]:
+        handlers = self._upload_handlers
+        for handler in handlers:
+            result = handler.handle_raw_input(
+                self._input_data, self._meta, self._content_length, self._boundary, self._encoding
+            )
+            if result is not None:
+                return result[0], result[1]
+        if self._content_length == 0:
+            self._post._mutable = False
+            return self._post, self._files
+        part = _Part(self)
+        try:
+            for event in self._events():
+                if isinstance(event, MultipartSegment):
+                    part.start(event)
                 elif event is None:
-                    # PERF: only a part that went to disk has anything to await (its last writes).
-                    if self._kind == _DISK:
-                        await self._end_disk_part()
-                    else:
-                        self._end_part()
+                    part.end()
                 else:
-                    self._start_part(event)
-            if self._pending:
-                pending, self._pending = self._pending, []
-                await to_thread.run_sync(self._write, self._disk, pending)
-            self._complete = self._mp._state is _MP_COMPLETE
-        except BaseException as exc:
-            self.cleanup()
-            if isinstance(exc, MultipartError):
-                raise _malformed(exc) from None
-            raise
-
-    async def close(self) -> tuple[QueryDict, MultiValueDict]:
-        """Finish the body and return ``(POST, FILES)``; raise if it was truncated."""
-        if self._state != _OPEN:
-            raise MultiPartParserError("The multipart parser is closed.")
-        try:
-            if self._content_length is not None and self._received < self._content_length:
-                raise MalformedMultipartError("The body is shorter than its Content-Length.")
-            # An empty body is an empty form, as in Django.
-            if self._received:
-                self._mp.close()
-        except BaseException as exc:
-            self.cleanup()
-            if isinstance(exc, MultipartError):
-                raise _malformed(exc) from None
-            raise
-        self._state = _DONE
+                    part.data(event)
+        except StopUpload as exc:
+            part.close_files()
+            if not exc.connection_reset:
+                self._exhaust()
+        else:
+            if not part.uploaded_file:
+                for handler in handlers:
+                    handler.upload_interrupted()
+        any(handler.upload_complete() for handler in handlers)
         self._post._mutable = False
         return self._post, self._files
 
-    def cleanup(self) -> None:
-        """Close every uploaded file (deleting temporary ones) and retire the parser; idempotent."""
-        self._state = _CLOSED
-        self._chunks = []
-        self._pending = []
-        uploads = self._uploads
-        while uploads:
-            uploads.pop().close()
+    def _events(self) -> Any:
+        max_fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        max_files = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        parser = PushMultipartParser(
+            self._boundary,
+            content_length=self._content_length,
+            max_header_size=MAX_PART_HEADER_SIZE,
+            max_header_count=MAX_PART_HEADER_COUNT,
+            max_segment_size=MAX_PART_SIZE,
+            max_segment_count=(UNLIMITED_PART_COUNT if max_fields is None else max_fields)
+            + (UNLIMITED_PART_COUNT if max_files is None else max_files)
+            + 1,
+            header_charset=self._encoding,
+            strict=True,
+        )
+        remaining = self._content_length
+        try:
+            while remaining > 0:
+                chunk = self._input_data.read(min(self._chunk_size, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+                yield from parser.parse(chunk)
+            parser.close()
+        except MultipartError as exc:
+            raise malformed(exc) from None
 
-    abort = cleanup
+    def _exhaust(self) -> None:
+        remaining = self._content_length
+        while remaining > 0:
+            chunk = self._input_data.read(min(self._chunk_size, remaining))
+            if not chunk:
+                return
+            remaining -= len(chunk)
 
-    # Part events.
 
-    def _start_part(self, segment: MultipartSegment) -> None:
-        name, filename = segment.name, segment.filename
-        content_type = None
-        self._b64 = None
-        # PERF: one pass over the (few) header lines instead of a lookup per header.
+class _Part:
+    """The part being parsed, and what the handlers were told about it."""
+
+    def __init__(self, parser: MultiPartParser) -> None:
+        self.parser = parser
+        self.handlers = parser._upload_handlers
+        self.max_data = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        self.max_fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        self.max_files = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        self.data_size = 0
+        self.num_fields = 0
+        self.num_files = 0
+        self.uploaded_file = True
+        self.kind = "none"
+        self.name = ""
+        self.chunks: list[bytes] = []
+        self.b64: bytes | None = None
+        self.counters: list[int] = []
+
+    def start(self, segment: MultipartSegment) -> None:
+        name, filename, content_type = segment.name, segment.filename, None
+        self.b64 = None
         for header, value in segment.headerlist:
-            if "\n" in value or "\r" in value:
-                raise MalformedMultipartError("Invalid line break in a part header.")
-            if header == "Content-Disposition":
-                if "*" in value:
-                    ext_name, ext_filename = _extended_disposition(value)
-                    name = name if ext_name is None else ext_name
-                    filename = filename if ext_filename is None else ext_filename
+            if header == "Content-Disposition" and "*" in value:
+                ext_name, ext_filename = extended_disposition(value)
+                name = name if ext_name is None else ext_name
+                filename = filename if ext_filename is None else ext_filename
             elif header == "Content-Type":
                 content_type = value
             elif header == "Content-Transfer-Encoding" and value.strip().lower() == "base64":
-                self._b64 = b""
-        self._name = name = name.strip()  # type: ignore[union-attr]  # strict mode: never None
-        self._chunks = []
-        self._size = 0
-        if filename:
-            self._num_files += 1
-            if self._max_files is not None and self._num_files > self._max_files:
-                raise TooManyFilesSent(_TOO_MANY_FILES)
-            filename = sanitize_upload_name(filename)
-            if filename is None:
-                self._kind = _SKIP
-                return
-            # PERF: the library parsed the Content-Type already; its parameters are read again only if any.
-            params = parse_options_header(content_type)[1] if content_type and ";" in content_type else {}
-            self._file_info = (filename, segment.content_type or "", params.get("charset"), params)
-            self._kind = _MEMORY
-        else:
-            self._num_fields += 1
-            if self._max_fields is not None and self._num_fields > self._max_fields:
-                raise TooManyFieldsSent(_TOO_MANY_FIELDS)
-            # Like Django, each field also counts its name and two separator bytes ('&=' in a query string).
-            self._data_size += len(name) + 2
-            if self._max_data is not None and self._data_size > self._max_data:
-                raise RequestDataTooBig(DATA_TOO_BIG)
-            self._kind = _FIELD
+                self.b64 = b""
+        self.name = name = (name or "").strip()
+        self.chunks = []
+        if not filename:
+            self.num_fields += 1
+            if self.max_fields is not None and self.num_fields > self.max_fields:
+                raise TooManyFieldsSent(
+                    "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
+                )
+            self.data_size += len(name) + 2
+            self._check_data_size()
+            self.kind = "field"
+            return
+        self.num_files += 1
+        if self.max_files is not None and self.num_files > self.max_files:
+            raise TooManyFilesSent("The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES.")
+        filename = sanitize_upload_name(filename)
+        if not filename:
+            self.kind = "skip"
+            return
+        params = parse_options_header(content_type)[1] if content_type and ";" in content_type else {}
+        length = segment.header("Content-Length", None)
+        try:
+            content_length = int(length) if length is not None else None
+        except ValueError:
+            content_length = None
+        self.uploaded_file = False
+        self.kind = "file"
+        self.counters = [0] * len(self.handlers)
+        try:
+            for handler in self.handlers:
+                try:
+                    handler.new_file(
+                        name,
+                        filename,
+                        segment.content_type or "",
+                        content_length,
+                        params.get("charset"),
+                        params,
+                    )
+                except StopFutureHandlers:
+                    break
+        except SkipFile:
+            self.close_files()
+            self.kind = "skip"
 
-    def _on_data(self, data: bytes) -> bool:
-        """Take one piece of the part body; return True when the in-memory file must move to disk."""
-        kind = self._kind
-        if kind == _FIELD:
-            self._chunks.append(data)
-            self._data_size += len(data)
-            if self._max_data is not None and self._data_size > self._max_data:
-                raise RequestDataTooBig(DATA_TOO_BIG)
-            return False
-        if kind == _SKIP:
-            return False
-        if self._b64 is not None:
-            data = self._decode_b64(data)
-        self._size += len(data)
-        if kind == _DISK:
-            self._pending.append(data)
-            return False
-        self._chunks.append(data)
-        return self._size + self._memory_files_size > self._max_memory_files
+    def _check_data_size(self) -> None:
+        if self.max_data is not None and self.data_size > self.max_data:
+            raise RequestDataTooBig(DATA_TOO_BIG)
+
+    def data(self, data: bytes) -> None:
+        if self.kind == "field":
+            self.chunks.append(data)
+            self.data_size += len(data)
+            self._check_data_size()
+        elif self.kind == "file":
+            if self.b64 is not None:
+                data = self._decode_b64(data)
+            try:
+                for i, handler in enumerate(self.handlers):
+                    chunk_length = len(data)
+                    received = handler.receive_data_chunk(data, self.counters[i])
+                    self.counters[i] += chunk_length
+                    if received is None:
+                        break
+                    data = received
+            except SkipFile:
+                self.close_files()
+                self.kind = "skip"
 
     def _decode_b64(self, data: bytes) -> bytes:
-        # Decode whole 4-byte groups only; the rest waits for the next piece.
-        data = self._b64 + b"".join(data.split())  # type: ignore[operator]
+        data = self.b64 + b"".join(data.split())  # type: ignore[operator]
         aligned = len(data) // 4 * 4
-        self._b64 = data[aligned:]
+        self.b64 = data[aligned:]
         try:
             return base64.b64decode(data[:aligned])
         except binascii.Error:
-            raise MalformedMultipartError("Could not decode base64 data.") from None
+            raise MultiPartParserError("Could not decode base64 data.") from None
 
-    def _end_part(self) -> None:
-        """Finish a field or an in-memory file (a file on disk: ``_end_disk_part()``)."""
-        kind, self._kind = self._kind, _NONE
-        chunks, self._chunks = self._chunks, []
-        if kind == _FIELD:
-            data = b"".join(chunks)
-            if self._b64 is not None:
+    def end(self) -> None:
+        kind, self.kind = self.kind, "none"
+        if kind == "field":
+            raw = b"".join(self.chunks)
+            if self.b64 is not None:
                 try:
-                    data = base64.b64decode(data)
+                    raw = base64.b64decode(raw)
                 except binascii.Error:
-                    pass  # Not base64 after all: keep the raw bytes, as Django does.
-            value = data.decode(self._encoding, "replace")
-            # PERF: QueryDict stores lists in the dict itself; append without its per-call checks.
-            values = dict.get(self._post, self._name)
-            if values is None:
-                dict.__setitem__(self._post, self._name, [value])
-            else:
-                values.append(value)
-            return
-        if kind == _SKIP:
-            return
-        if self._b64:
-            raise MalformedMultipartError("Could not decode base64 data: it is truncated.")
-        filename, content_type, charset, params = self._file_info
-        data = b"".join(chunks)
-        file = InMemoryUploadedFile.holding(data, self._name, filename, content_type, charset, params)
-        self._uploads.append(file)
-        self._memory_files_size += len(data)
-        self._add_file(file)
+                    pass
+            self.parser._post.appendlist(self.name, raw.decode(self.parser._encoding, "replace"))
+        elif kind == "file":
+            for i, handler in enumerate(self.handlers):
+                file = handler.file_complete(self.counters[i])
+                if file:
+                    self.parser._files.appendlist(self.name, file)
+                    break
+            self.uploaded_file = True
 
-    async def _end_disk_part(self) -> None:
-        self._kind = _NONE
-        if self._b64:
-            raise MalformedMultipartError("Could not decode base64 data: it is truncated.")
-        file, self._disk = self._disk, None
-        pending, self._pending = self._pending, []
-        await to_thread.run_sync(self._finish, file, pending)
-        file.size = self._size  # type: ignore[union-attr]
-        self._add_file(file)  # type: ignore[arg-type]
-
-    def _add_file(self, file: UploadedFile) -> None:
-        # PERF: as for fields, the list is appended to directly (appendlist() is four calls deep).
-        files = dict.get(self._files, self._name)
-        if files is None:
-            dict.__setitem__(self._files, self._name, [file])
-        else:
-            files.append(file)
-
-    # Disk work: these run in a worker thread.
-
-    async def _spill(self) -> None:
-        chunks, self._chunks = self._chunks, []
-        self._disk = await to_thread.run_sync(self._open_temporary, chunks)
-        self._kind = _DISK
-
-    def _open_temporary(self, chunks: list[bytes]) -> TemporaryUploadedFile:
-        filename, content_type, charset, params = self._file_info
-        file = TemporaryUploadedFile(filename, content_type, None, charset, params)
-        # Registered before anything else can fail, so that cleanup() always finds it.
-        self._uploads.append(file)
-        if self._state == _CLOSED:
-            file.close()
-            raise MultiPartParserError(_ABORTED)
-        self._write(file, chunks)
-        return file
-
-    def _write(self, file: Any, data: list[bytes]) -> None:
-        try:
-            file.file.writelines(data)
-        except ValueError:
-            # cleanup() closed the file under us (the client went away): report that, not the I/O error.
-            if self._state == _CLOSED:
-                raise MultiPartParserError(_ABORTED) from None
-            raise
-
-    def _finish(self, file: TemporaryUploadedFile, data: list[bytes]) -> None:
-        self._write(file, data)
-        file.file.flush()
-        file.file.seek(0)
+    def close_files(self) -> None:
+        """Close the file each handler holds (handlers keep it as ``file``, as Django assumes)."""
+        for handler in self.handlers:
+            file = getattr(handler, "file", None)
+            if file is not None:
+                file.close()

@@ -26,12 +26,12 @@ from microdj.utils.functional import cached_property
 from microdj.utils.http import parse_header_parameters
 
 if TYPE_CHECKING:
-    from microdj.http.multipartparser import MultiPartParser
+    from microdj.http.multipartstream import StreamingMultiPartParser
     from microdj.urls.resolvers import ResolverMatch
 
 RAISE_ERROR = object()
 # The multipart parser class, imported on first use (see HttpRequest._multipart_parser).
-_multipart_parser_class: type[MultiPartParser] | None = None
+_multipart_parser_class: type[StreamingMultiPartParser] | None = None
 
 
 class UnreadablePostError(OSError):
@@ -550,16 +550,16 @@ class HttpRequest:
             await self.aread()
             self._forms_without_io()
 
-    def _multipart_parser(self, content_length: int | None) -> MultiPartParser:
+    def _multipart_parser(self, content_length: int | None) -> StreamingMultiPartParser:
         """A parser for this request's multipart body (MalformedMultipartError for a bad Content-Type)."""
         # PERF: the class is imported on first use (its module and the multipart library take about 20 ms,
         # which an application that never sees an upload need not pay), then kept in a module global: an
         # import statement in the request path costs about 0.7 µs.
         global _multipart_parser_class
         if _multipart_parser_class is None:
-            from microdj.http.multipartparser import MultiPartParser
+            from microdj.http.multipartstream import StreamingMultiPartParser
 
-            _multipart_parser_class = MultiPartParser
+            _multipart_parser_class = StreamingMultiPartParser
         content_type = self._header("CONTENT_TYPE", b"content-type") or ""
         return _multipart_parser_class(content_type, content_length, encoding=self.encoding)
 

@@ -17,7 +17,7 @@ import pytest
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 
-import microdj.http.multipartparser as mpp
+import microdj.http.multipartstream as mpp
 from microdj.conf import settings
 from microdj.core.exceptions import (
     RequestDataTooBig,
@@ -31,10 +31,10 @@ from microdj.http.multipartparser import (
     MAX_PART_HEADER_COUNT,
     MAX_PART_HEADER_SIZE,
     MalformedMultipartError,
-    MultiPartParser,
     MultiPartParserError,
     parse_urlencoded,
 )
+from microdj.http.multipartstream import StreamingMultiPartParser
 from microdj.http.querydict import QueryDict
 from microdj.utils.datastructures import MultiValueDict
 
@@ -87,7 +87,7 @@ async def aparse(
     content_length: int | None = None,
     encoding: str | None = None,
 ) -> tuple[QueryDict, MultiValueDict]:
-    parser = MultiPartParser(content_type, content_length, encoding=encoding)
+    parser = StreamingMultiPartParser(content_type, content_length, encoding=encoding)
     for chunk in chunks:
         await parser.feed(chunk)
     return await parser.close()
@@ -351,7 +351,7 @@ def test_file_crossing_memory_threshold_goes_to_disk(upload_dir, monkeypatch) ->
     )
 
     async def run() -> None:
-        parser = MultiPartParser(CONTENT_TYPE, len(data))
+        parser = StreamingMultiPartParser(CONTENT_TYPE, len(data))
         for piece in split(data, random.Random(1), 100):
             await parser.feed(piece)
         post, files = await parser.close()
@@ -406,7 +406,7 @@ def test_peak_memory_of_100mb_upload(upload_dir) -> None:
     tail = b"\r\n--" + BOUNDARY.encode() + b"--\r\n"
 
     async def run() -> tuple[int, int]:
-        parser = MultiPartParser(CONTENT_TYPE, len(head) + count * len(piece) + len(tail))
+        parser = StreamingMultiPartParser(CONTENT_TYPE, len(head) + count * len(piece) + len(tail))
         gc.collect()
         tracemalloc.start()
         try:
@@ -487,7 +487,7 @@ def test_data_limit_checked_while_field_arrives(monkeypatch) -> None:
     start = b"--" + BOUNDARY.encode() + b'\r\nContent-Disposition: form-data; name="a"\r\n\r\n'
 
     async def run() -> None:
-        parser = MultiPartParser(CONTENT_TYPE, None)
+        parser = StreamingMultiPartParser(CONTENT_TYPE, None)
         await parser.feed(start)
         await parser.feed(b"x" * 500)
         with pytest.raises(RequestDataTooBig):
@@ -508,7 +508,7 @@ def test_part_header_size_limit() -> None:
     start = b"--" + BOUNDARY.encode() + b'\r\nContent-Disposition: form-data; name="'
 
     async def run() -> None:
-        parser = MultiPartParser(CONTENT_TYPE, None)
+        parser = StreamingMultiPartParser(CONTENT_TYPE, None)
         await parser.feed(start)
         with pytest.raises(MalformedMultipartError, match="header"):
             await parser.feed(b"n" * MAX_PART_HEADER_SIZE)
@@ -600,7 +600,7 @@ def test_limits_match_django(monkeypatch, setting: str, value: int, data: bytes)
 )
 def test_invalid_content_type_or_boundary(content_type: str) -> None:
     with pytest.raises(MalformedMultipartError) as info:
-        MultiPartParser(content_type, 10)
+        StreamingMultiPartParser(content_type, 10)
     assert "\n" not in str(info.value) and "\r" not in str(info.value)
 
 
@@ -620,10 +620,10 @@ def test_errors_are_400_class() -> None:
 
 def test_negative_content_length_and_unknown_encoding() -> None:
     with pytest.raises(MalformedMultipartError, match="Content-Length"):
-        MultiPartParser(CONTENT_TYPE, -1)
+        StreamingMultiPartParser(CONTENT_TYPE, -1)
     with pytest.raises(MalformedMultipartError, match="encoding"):
-        MultiPartParser(CONTENT_TYPE, 10, encoding="no-such-codec")
-    assert MultiPartParser(CONTENT_TYPE, 10, encoding="cp1252")._encoding == "cp1252"
+        StreamingMultiPartParser(CONTENT_TYPE, 10, encoding="no-such-codec")
+    assert StreamingMultiPartParser(CONTENT_TYPE, 10, encoding="cp1252")._encoding == "cp1252"
 
 
 GOOD = body(part("a", "1"), part("f", b"data", filename="f.txt"))
@@ -686,7 +686,7 @@ def test_body_shorter_than_content_length(upload_dir) -> None:
 
 def test_parser_cannot_be_reused() -> None:
     async def run() -> None:
-        parser = MultiPartParser(CONTENT_TYPE, len(GOOD))
+        parser = StreamingMultiPartParser(CONTENT_TYPE, len(GOOD))
         await parser.feed(GOOD)
         post, _ = await parser.close()
         assert post["a"] == "1"
@@ -778,7 +778,7 @@ def test_no_temporary_file_left_after_errors(upload_dir, monkeypatch, data: byte
     seen = []
 
     async def run() -> None:
-        parser = MultiPartParser(CONTENT_TYPE, len(data))
+        parser = StreamingMultiPartParser(CONTENT_TYPE, len(data))
         with pytest.raises(error):
             for piece in split(data, random.Random(9), 700):
                 await parser.feed(piece)
@@ -795,7 +795,7 @@ def test_cleanup_midway_then_feed_fails(upload_dir, monkeypatch) -> None:
     data = spilled_then()
 
     async def run() -> None:
-        parser = MultiPartParser(CONTENT_TYPE, len(data))
+        parser = StreamingMultiPartParser(CONTENT_TYPE, len(data))
         await parser.feed(data[:3000])
         assert len(os.listdir(upload_dir)) == 1
         parser.abort()
@@ -813,7 +813,7 @@ def test_cancellation_during_disk_write_leaves_no_file(upload_dir, monkeypatch) 
     data = spilled_then()
 
     async def run() -> None:
-        parser = MultiPartParser(CONTENT_TYPE, len(data))
+        parser = StreamingMultiPartParser(CONTENT_TYPE, len(data))
         task = asyncio.ensure_future(parser.feed(data[:3000]))
         await asyncio.sleep(0)  # the task is now waiting for its worker thread
         task.cancel()
@@ -828,7 +828,7 @@ def test_cancellation_during_disk_write_leaves_no_file(upload_dir, monkeypatch) 
 
 def test_cleanup_racing_a_worker_thread(upload_dir) -> None:
     # What the worker-thread side does when cleanup() ran on the loop meanwhile.
-    parser = MultiPartParser(CONTENT_TYPE, None)
+    parser = StreamingMultiPartParser(CONTENT_TYPE, None)
     parser._file_info = ("race.txt", "text/plain", None, {})
     parser.cleanup()
     with pytest.raises(MultiPartParserError, match="aborted"):
@@ -840,7 +840,7 @@ def test_cleanup_racing_a_worker_thread(upload_dir) -> None:
     with pytest.raises(MultiPartParserError, match="aborted"):
         parser._write(closed, [b"x"])
     # A closed file while the parser is still running is a real error, not an abort.
-    running = MultiPartParser(CONTENT_TYPE, None)
+    running = StreamingMultiPartParser(CONTENT_TYPE, None)
     with pytest.raises(ValueError):
         running._write(closed, [b"x"])
 
@@ -850,7 +850,7 @@ def test_cleanup_after_success_closes_all_files(upload_dir, monkeypatch) -> None
 
     async def run() -> None:
         data = body(part("m", b"mem", filename="m.txt"), part("d", b"d" * 50, filename="d.txt"))
-        parser = MultiPartParser(CONTENT_TYPE, len(data))
+        parser = StreamingMultiPartParser(CONTENT_TYPE, len(data))
         await parser.feed(data)
         _, files = await parser.close()
         assert len(os.listdir(upload_dir)) == 1

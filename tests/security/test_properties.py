@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import microdj.urls
 from microdj.http import HttpRequest, QueryDict, parse_cookie
-from microdj.http.multipartparser import MultiPartParser
+from microdj.http.multipartstream import StreamingMultiPartParser
 from microdj.http.response import HttpResponse
 
 QUICK = hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,7 +130,7 @@ def _body(parts: list[tuple[str, str | None, bytes]], boundary: bytes) -> bytes:
 
 
 async def _parse(body: bytes, cuts: list[int], boundary: bytes) -> tuple[Any, Any]:
-    parser = MultiPartParser(f"multipart/form-data; boundary={boundary.decode()}", len(body))
+    parser = StreamingMultiPartParser(f"multipart/form-data; boundary={boundary.decode()}", len(body))
     try:
         start = 0
         for cut in [*cuts, len(body)]:

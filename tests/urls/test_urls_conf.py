@@ -53,7 +53,10 @@ def test_mistakes_raise_improperly_configured(call, message):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: path("a/", "views.index"), "'a/': view must be a callable or a list/tuple in the case of include"),
+        (
+            lambda: path("a/", "views.index"),
+            "'a/': view must be a callable or a list/tuple in the case of include",
+        ),
         (lambda: path("a/", views.index, kwargs=[1]), "must be a dict, but got list"),
         (lambda: path("a/", views.CBV()), "pass CBV.as_view\\(\\), not CBV\\(\\)"),
     ],
