@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from microdj.urls.resolvers import ResolverMatch
 
 RAISE_ERROR = object()
+_DEFAULT_UPLOAD_HANDLERS = [
+    "microdj.core.files.uploadhandler.MemoryFileUploadHandler",
+    "microdj.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # The multipart parser class, imported on first use (see HttpRequest._multipart_parser).
 _multipart_parser_class: type[StreamingMultiPartParser] | None = None
 
@@ -563,8 +567,30 @@ class HttpRequest:
         content_type = self._header("CONTENT_TYPE", b"content-type") or ""
         return _multipart_parser_class(content_type, content_length, encoding=self.encoding)
 
+    @property
+    def upload_handlers(self) -> list[Any]:
+        """The upload handlers files of this request's body go through (from FILE_UPLOAD_HANDLERS)."""
+        handlers = self.__dict__.get("_upload_handlers")
+        if handlers is None:
+            from microdj.core.files.uploadhandler import load_handler
+
+            handlers = self._upload_handlers = [load_handler(h, self) for h in settings.FILE_UPLOAD_HANDLERS]
+        return handlers
+
+    @upload_handlers.setter
+    def upload_handlers(self, upload_handlers: list[Any]) -> None:
+        if "_files" in self.__dict__:
+            raise AttributeError("You cannot set the upload handlers after the upload has been processed.")
+        self._upload_handlers = upload_handlers
+
     async def _aparse_multipart(self) -> None:
         reader = self._reader
+        if "_upload_handlers" in self.__dict__ or settings.FILE_UPLOAD_HANDLERS != _DEFAULT_UPLOAD_HANDLERS:
+            from microdj.http import uploads
+
+            if not uploads.are_default_handlers(self.upload_handlers):
+                await self._aparse_multipart_with_handlers(uploads)
+                return
         parser = self._multipart_parser(reader.content_length)
         self._post_files_cleanup = parser.cleanup
         try:
@@ -584,6 +610,20 @@ class HttpRequest:
             parser.cleanup()
             self._empty_forms()
             raise
+
+    async def _aparse_multipart_with_handlers(self, uploads: Any) -> None:
+        body = self.__dict__.get("_body")
+        if body is None:
+            self._read_started = True
+        try:
+            self._post, self._files = await uploads.parse_with_handlers(
+                self.META, body, self._reader, self.upload_handlers, self.encoding
+            )
+        except BaseException:
+            self._empty_forms()
+            raise
+        files = self._files
+        self._post_files_cleanup = lambda: uploads.close_files(files)
 
     def _load_post_and_files(self) -> None:
         if not self._forms_without_io():

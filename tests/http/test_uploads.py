@@ -1,0 +1,154 @@
+"""request.upload_handlers and Django's MultiPartParser API (microdj.http.uploads, multipartparser)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from microdj.core.files.base import ContentFile
+from microdj.core.files.uploadhandler import (
+    FileUploadHandler,
+    MemoryFileUploadHandler,
+    StopUpload,
+    TemporaryFileUploadHandler,
+    load_handler,
+)
+from microdj.http.multipartparser import MultiPartParser, MultiPartParserError
+from microdj.test import Client, override_settings
+from tests.http.urls_uploads import RecordingHandler
+
+pytestmark = pytest.mark.usefixtures("urlconf")
+
+
+@pytest.fixture
+def urlconf():
+    RecordingHandler.calls = []
+    with override_settings(ROOT_URLCONF="tests.http.urls_uploads"):
+        yield
+
+
+def upload(name: str, content: bytes) -> io.BytesIO:
+    f = io.BytesIO(content)
+    f.name = name
+    return f
+
+
+def test_custom_handlers_set_by_the_view_receive_the_files():
+    response = Client().post("/custom/", {"a": "1", "f": upload("x.txt", b"hello")})
+    assert response.json() == {"post": {"a": "1"}, "files": {"f": ["HELLO"]}, "kinds": ["SimpleUploadedFile"]}
+    assert RecordingHandler.calls == ["new:x.txt", "complete:5", "upload_complete"]
+
+
+def test_skip_file_and_stop_upload():
+    response = Client().post("/custom/", {"s": upload("skip.txt", b"x"), "k": upload("keep.txt", b"k")})
+    assert response.json()["files"] == {"k": ["K"]}
+    response = Client().post("/custom/", {"a": "1", "f": upload("stop.txt", b"x"), "z": "2"})
+    assert response.json()["files"] == {} and response.json()["post"] == {"a": "1"}
+
+
+def test_upload_handlers_cannot_change_after_the_upload_was_parsed():
+    response = Client().post("/too-late/", {"f": upload("x.txt", b"x")})
+    assert "after the upload has been processed" in response.json()["error"]
+
+
+def test_file_upload_handlers_setting_picks_the_handlers():
+    handlers = ["microdj.core.files.uploadhandler.TemporaryFileUploadHandler"]
+    with override_settings(FILE_UPLOAD_HANDLERS=handlers):
+        response = Client().post("/summary/", {"f": upload("t.txt", b"on disk")})
+    assert response.json()["kinds"] == ["TemporaryUploadedFile"]
+    assert response.json()["files"] == {"f": ["on disk"]}
+    default = Client().post("/summary/", {"f": upload("m.txt", b"in memory")})
+    assert default.json()["kinds"] == ["InMemoryUploadedFile"]
+
+
+BODY = (
+    b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\nhello\r\n'
+    b'--B\r\nContent-Disposition: form-data; name="f"; filename="x.txt"\r\nContent-Type: text/plain\r\n'
+    b"Content-Transfer-Encoding: base64\r\n\r\nZmlsZWRhdGE=\r\n--B--\r\n"
+)
+
+
+def meta(body: bytes = BODY, content_type: str = "multipart/form-data; boundary=B") -> dict[str, str]:
+    return {"CONTENT_TYPE": content_type, "CONTENT_LENGTH": str(len(body))}
+
+
+@pytest.mark.parametrize(
+    "handlers", [[MemoryFileUploadHandler(), TemporaryFileUploadHandler()], [TemporaryFileUploadHandler()]]
+)
+def test_multipart_parser_with_django_signature(handlers):
+    post, files = MultiPartParser(meta(), io.BytesIO(BODY), handlers, "utf-8").parse()
+    assert post["a"] == "hello" and files["f"].read() == b"filedata" and files["f"].name == "x.txt"
+    files["f"].close()
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"CONTENT_TYPE": "text/plain"}, "Invalid Content-Type: text/plain"),
+        ({"CONTENT_TYPE": "multipart/form-data; boundary=é"}, "Invalid non-ASCII Content-Type"),
+        ({"CONTENT_TYPE": "multipart/form-data"}, "Invalid boundary in multipart: None"),
+        (
+            {"CONTENT_TYPE": "multipart/form-data; boundary=B", "CONTENT_LENGTH": "-1"},
+            "Invalid content length",
+        ),
+    ],
+)
+def test_multipart_parser_refuses_bad_meta(environ, message):
+    with pytest.raises(MultiPartParserError, match=message):
+        MultiPartParser(environ, io.BytesIO(b""), [], "utf-8")
+
+
+def test_multipart_parser_empty_or_taken_over_bodies():
+    post, files = MultiPartParser({**meta(), "CONTENT_LENGTH": "x"}, io.BytesIO(b""), [], None).parse()
+    assert not post and not files
+
+    class TakeOver(FileUploadHandler):
+        def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
+            return {"raw": [boundary]}, {}
+
+    assert MultiPartParser(meta(), io.BytesIO(BODY), [TakeOver()]).parse() == ({"raw": ["B"]}, {})
+
+
+def test_multipart_parser_interrupted_and_malformed():
+    interrupted = []
+
+    class Stopper(TemporaryFileUploadHandler):
+        def receive_data_chunk(self, raw_data, start):
+            raise StopUpload(connection_reset=True)
+
+        def upload_interrupted(self):
+            interrupted.append(True)
+            super().upload_interrupted()
+
+    post, files = MultiPartParser(meta(), io.BytesIO(BODY), [Stopper()]).parse()
+    assert post["a"] == "hello" and not files
+    assert str(StopUpload(True)).startswith("StopUpload: Halt") and "Consume" in str(StopUpload())
+    assert interrupted == []
+
+    class Recorder(TemporaryFileUploadHandler):
+        def upload_interrupted(self):
+            interrupted.append(True)
+            super().upload_interrupted()
+
+    truncated = BODY[:-20]
+    with pytest.raises(MultiPartParserError):
+        MultiPartParser(meta(BODY), io.BytesIO(truncated), [Recorder()]).parse()
+
+
+def test_load_handler_and_content_file():
+    assert isinstance(
+        load_handler("microdj.core.files.uploadhandler.MemoryFileUploadHandler"), MemoryFileUploadHandler
+    )
+    content = ContentFile(b"abc", name="a.txt")
+    assert str(content) == "Raw content" and bool(ContentFile(b"")) is True and content.size == 3
+    content.open()
+    assert content.read() == b"abc"
+    content.write(b"de")
+    assert content.size == 5
+    content.close()
+    assert ContentFile("text").read() == "text"
+    with pytest.raises(NotImplementedError):
+        FileUploadHandler().receive_data_chunk(b"", 0)
+    with pytest.raises(NotImplementedError):
+        FileUploadHandler().file_complete(0)
