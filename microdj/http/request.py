@@ -99,6 +99,11 @@ class HttpRequest:
             self.path = self.path_info = path
         return self
 
+    @property
+    def script_name(self) -> str:
+        """The mount point of the application (the ASGI ``root_path``), '' at the root."""
+        return str(self.scope.get("root_path", "") or "")
+
     def __repr__(self) -> str:
         if self.method is None or not self.get_full_path():
             return f"<{type(self).__name__}>"

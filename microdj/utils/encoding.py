@@ -10,6 +10,8 @@ from types import NoneType
 from typing import Any
 from urllib.parse import quote
 
+from microdj.utils.functional import Promise
+
 __all__ = [
     "DEFAULT_LOCALE_ENCODING",
     "DjangoUnicodeDecodeError",
@@ -27,10 +29,6 @@ __all__ = [
     "smart_str",
     "uri_to_iri",
 ]
-
-
-class Promise:
-    """Base class of lazily evaluated objects (lazy strings); they are resolved with ``str()``."""
 
 
 class DjangoUnicodeDecodeError(UnicodeDecodeError):

@@ -136,6 +136,8 @@ def test_root_path_only_on_segment_boundary():
     assert request.path_info == "/apple/x"
     request, _ = build(path="/app", root_path="/app")
     assert request.path_info == "/"
+    assert request.script_name == "/app"
+    assert build(path="/x")[0].script_name == "" and HttpRequest().script_name == ""
 
 
 def test_host_validation():

@@ -178,3 +178,19 @@ def test_get_system_encoding(monkeypatch):
     assert get_system_encoding() == "ascii"
     monkeypatch.setattr(encoding.locale, "getlocale", lambda: ("en_US", "UTF-8"))
     assert get_system_encoding() == "UTF-8"
+
+
+def test_lazy_strings_are_promises_for_the_encoding_helpers():
+    from microdj.utils.encoding import Promise, force_str, iri_to_uri
+    from microdj.utils.functional import lazystr
+
+    assert isinstance(lazystr("x"), Promise)
+    assert iri_to_uri(lazystr("/a b/")) == "/a%20b/" and force_str(lazystr("y")) == "y"
+
+
+def test_python_version_facts():
+    import sys
+
+    from microdj.utils.version import PY311, PYPY
+
+    assert PY311 is True and PYPY is (sys.implementation.name == "pypy")
