@@ -50,6 +50,7 @@ __all__ = [
     "MAX_PART_HEADER_COUNT",
     "MAX_PART_HEADER_SIZE",
     "MAX_PART_SIZE",
+    "MAX_TOTAL_HEADER_SIZE",
     "UNLIMITED_PART_COUNT",
     "MalformedMultipartError",
     "StreamingMultiPartParser",
@@ -59,6 +60,8 @@ __all__ = [
 
 MAX_PART_HEADER_SIZE = 8 * 1024
 MAX_PART_HEADER_COUNT = 8
+# The most header bytes a part can have (Django's name; its own limit is 1 KiB, see the README).
+MAX_TOTAL_HEADER_SIZE = MAX_PART_HEADER_SIZE * MAX_PART_HEADER_COUNT
 MAX_PART_SIZE = 2**40
 UNLIMITED_PART_COUNT = 10**6
 
