@@ -55,7 +55,13 @@ OUT_OF_SCOPE_NAMES: dict[str, dict[str, str]] = {
     "django.middleware.common": {"BrokenLinkEmailsMiddleware": "e-mail"},
     "django.views.generic": {"TemplateView": "the template language"},
     "django.conf": {"DEFAULT_STORAGE_ALIAS": "file storage backends"},
-    "django.http.multipartparser": {"LazyStream": "Django's own multipart parser internals"},
+    "django.http.multipartparser": {
+        "LazyStream": "Django's own multipart parser internals",
+        "Parser": "Django's own multipart parser internals",
+        "FILE": "Django's own multipart parser internals",
+        "FIELD": "Django's own multipart parser internals",
+        "RAW": "Django's own multipart parser internals",
+    },
 }
 
 # Test-support modules of other (out-of-scope) test packages that in-scope tests import a helper from.
@@ -105,13 +111,18 @@ class StandInMeta(type):
 
 
 class StandInBase(metaclass=StandInMeta):
-    """The base of classes that subclass a stand-in (a model, a template view): they define, never work."""
+    """The base of classes that subclass a stand-in (a model, a queryset): instances are inert stand-ins."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         pass
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise OutOfScopeError(f"{type(self).__name__} subclasses an out-of-scope class")
+        pass
+
+    def __getattr__(self, attr: str) -> StandIn:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return StandIn(f"{type(self).__name__}().{attr}")
 
 
 class StandInModule(types.ModuleType):

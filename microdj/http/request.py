@@ -17,7 +17,7 @@ from microdj.core.exceptions import BadRequest, ImproperlyConfigured
 from microdj.http.body import DATA_TOO_BIG, BodyReader, EmptyReader, Receive, run_sync
 from microdj.http.cookie import parse_cookie
 from microdj.http.headers import HttpHeaders
-from microdj.http.hosts import check_host
+from microdj.http.hosts import check_host, split_domain_port
 from microdj.http.mediatype import MediaType
 from microdj.http.querydict import QueryDict
 from microdj.utils.datastructures import MultiValueDict
@@ -28,6 +28,16 @@ from microdj.utils.http import parse_header_parameters
 if TYPE_CHECKING:
     from microdj.http.multipartstream import StreamingMultiPartParser
     from microdj.urls.resolvers import ResolverMatch
+
+__all__ = [
+    "HttpHeaders",
+    "HttpRequest",
+    "MediaType",
+    "QueryDict",
+    "RawPostDataException",
+    "UnreadablePostError",
+    "split_domain_port",
+]
 
 RAISE_ERROR = object()
 _DEFAULT_UPLOAD_HANDLERS = [

@@ -67,7 +67,7 @@ class CommonMiddleware(MiddlewareMixin):
         if settings.DEBUG and request.method in ("DELETE", "POST", "PUT", "PATCH"):
             raise RuntimeError(
                 f"You called this URL via {request.method}, but the URL doesn't end in a slash and you "
-                "have APPEND_SLASH set. microdj can't redirect to the slash URL while keeping the "
+                "have APPEND_SLASH set. microdj can't redirect to the slash URL while maintaining "
                 f"{request.method} data. Change your form to point to {request.get_host() + new_path} "
                 "(note the trailing slash), or set APPEND_SLASH=False in your settings."
             )
