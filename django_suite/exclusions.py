@@ -67,7 +67,8 @@ ROOT_ONLY: dict[str, list[str]] = {
     ],
 }
 
-_WSGI = re.compile(r"\b(WSGIRequest|WSGIHandler|LimitedStream|get_script_name|wsgi\.input)\b")
+# (Not "wsgi.input": Django's test client takes it as the raw body of a request, which is in scope.)
+_WSGI = re.compile(r"\b(WSGIRequest|WSGIHandler|LimitedStream|get_script_name)\b")
 WSGI_REASON = "WSGI (the test builds a WSGI request or handler; microdj is ASGI only)"
 
 
