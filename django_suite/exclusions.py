@@ -17,6 +17,7 @@ EXCLUDED: dict[str, list[str]] = {
         "handlers.tests.TransactionsPerRequestTests",
         "generic_views.test_base.UseMultipleObjectMixinTest",
         "file_uploads.tests.FileUploadTests.test_filename_case_preservation",
+        "file_uploads.tests.FileUploadTests.test_unicode_file_name",
     ],
     "authentication (contrib.auth needs the ORM)": [
         "urlpatterns_reverse.tests.ReverseLazyTest.test_user_permission_with_lazy_reverse",
@@ -44,6 +45,9 @@ EXCLUDED: dict[str, list[str]] = {
         "urlpatterns_reverse.tests.RequestURLconfTests.test_urlconf",
         "urlpatterns_reverse.tests.RequestURLconfTests.test_urlconf_overridden",
         "urlpatterns_reverse.tests.RequestURLconfTests.test_urlconf_overridden_with_null",
+    ],
+    "file storage backends (default_storage, FileField)": [
+        "file_uploads.tests.DirectoryCreationTests",
     ],
     "translation (i18n)": [
         "urlpatterns.test_resolvers.RegexPatternTests.test_str",

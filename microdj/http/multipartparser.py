@@ -239,7 +239,7 @@ class _Part:
                         segment.content_type or "",
                         content_length,
                         params.get("charset"),
-                        params,
+                        {key: value.encode() for key, value in params.items()},
                     )
                 except StopFutureHandlers:
                     break

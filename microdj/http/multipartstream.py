@@ -279,7 +279,9 @@ class StreamingMultiPartParser:
                 return
             # PERF: the library parsed the Content-Type already; its parameters are read again only if any.
             params = parse_options_header(content_type)[1] if content_type and ";" in content_type else {}
-            self._file_info = (filename, segment.content_type or "", params.get("charset"), params)
+            # content_type_extra holds the parameters as bytes, as Django's does; charset stays a str.
+            extra = {key: value.encode() for key, value in params.items()}
+            self._file_info = (filename, segment.content_type or "", params.get("charset"), extra)
             self._kind = _MEMORY
         else:
             self._num_fields += 1

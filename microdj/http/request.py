@@ -20,7 +20,7 @@ from microdj.http.headers import HttpHeaders
 from microdj.http.hosts import check_host, split_domain_port
 from microdj.http.mediatype import MediaType
 from microdj.http.querydict import QueryDict
-from microdj.utils.datastructures import MultiValueDict
+from microdj.utils.datastructures import ImmutableList, MultiValueDict
 from microdj.utils.encoding import escape_uri_path, iri_to_uri
 from microdj.utils.functional import cached_property
 from microdj.utils.http import parse_header_parameters
@@ -590,6 +590,11 @@ class HttpRequest:
             from microdj.core.files.uploadhandler import load_handler
 
             handlers = self._upload_handlers = [load_handler(h, self) for h in settings.FILE_UPLOAD_HANDLERS]
+        if "_files" in self.__dict__ and self.content_type == "multipart/form-data":
+            # As in Django: once the upload was parsed, the handlers can be read but no longer changed.
+            handlers = self._upload_handlers = ImmutableList(
+                handlers, warning="You cannot alter upload handlers after the upload has been processed."
+            )
         return handlers
 
     @upload_handlers.setter

@@ -201,7 +201,7 @@ def test_charset_per_part() -> None:
     assert post["field"] == "\ufffd"
     upload = files["f"]
     assert (upload.content_type, upload.charset) == ("text/plain", "latin-1")
-    assert upload.content_type_extra == {"charset": "latin-1", "x": "y"}
+    assert upload.content_type_extra == {"charset": b"latin-1", "x": b"y"}
     assert upload.read().decode(upload.charset) == "é"
 
 

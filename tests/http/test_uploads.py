@@ -49,7 +49,10 @@ def test_skip_file_and_stop_upload():
 
 def test_upload_handlers_cannot_change_after_the_upload_was_parsed():
     response = Client().post("/too-late/", {"f": upload("x.txt", b"x")})
-    assert "after the upload has been processed" in response.json()["error"]
+    set_error, alter_error = response.json()["errors"]
+    assert "cannot set the upload handlers after the upload has been processed" in set_error
+    assert alter_error == "You cannot alter upload handlers after the upload has been processed."
+    assert response.json()["count"] == 2
 
 
 def test_file_upload_handlers_setting_picks_the_handlers():

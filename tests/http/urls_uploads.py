@@ -46,11 +46,16 @@ def custom(request):
 
 def too_late(request):
     assert request.FILES is not None
+    errors = []
     try:
         request.upload_handlers = []
     except AttributeError as exc:
-        return JsonResponse({"error": str(exc)})
-    return JsonResponse({})  # pragma: no cover - the setter raises
+        errors.append(str(exc))
+    try:
+        request.upload_handlers.insert(0, RecordingHandler(request))
+    except AttributeError as exc:
+        errors.append(str(exc))
+    return JsonResponse({"errors": errors, "count": len(request.upload_handlers)})
 
 
 urlpatterns = [
