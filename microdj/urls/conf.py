@@ -81,8 +81,8 @@ def _path(
             cls_name = type(view).__name__
             raise TypeError(f"view must be a callable, pass {cls_name}.as_view(), not {cls_name}().")
         raise TypeError(
-            f"URL pattern {route!r}: view must be a callable or a list/tuple in the case of include(), "
-            f"not {view!r}."
+            f"URL pattern {route!r}: view must be a callable or a list/tuple in the case of include(). "
+            f"Got {view!r}."
         )
     return URLPattern(pattern_class(route, name=name, is_endpoint=True), view, kwargs, name)
 

@@ -83,8 +83,7 @@ def register_converter(converter: type, type_name: str) -> None:
     if type_name in REGISTERED_CONVERTERS or type_name in DEFAULT_CONVERTERS:
         warnings.warn(
             f"Converter {type_name!r} is already registered. Support for overriding registered converters "
-            "is deprecated and will be removed in Django 6.0 (and microdj with it): register it under a new "
-            "name instead.",
+            "is deprecated and will be removed in Django 6.0. Register it under a new name instead.",
             RemovedInDjango60Warning,
             stacklevel=2,
         )
