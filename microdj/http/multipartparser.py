@@ -222,11 +222,8 @@ class _Part:
             self.kind = "skip"
             return
         params = parse_options_header(content_type)[1] if content_type and ";" in content_type else {}
-        length = segment.header("Content-Length", None)
-        try:
-            content_length = int(length) if length is not None else None
-        except ValueError:
-            content_length = None
+        length = segment.header("Content-Length", None)  # the library checked it is a number
+        content_length = int(length) if length is not None else None
         self.uploaded_file = False
         self.kind = "file"
         self.counters = [0] * len(self.handlers)

@@ -155,3 +155,98 @@ def test_load_handler_and_content_file():
         FileUploadHandler().receive_data_chunk(b"", 0)
     with pytest.raises(NotImplementedError):
         FileUploadHandler().file_complete(0)
+
+
+def part(name: str, data: bytes, filename: str | None = None, headers: str = "") -> bytes:
+    disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename is not None else "")
+    return f"--B\r\nContent-Disposition: {disposition}\r\n{headers}\r\n".encode() + data + b"\r\n"
+
+
+def body_of(*parts: bytes) -> bytes:
+    return b"".join(parts) + b"--B--\r\n"
+
+
+def parse(body: bytes, handlers=None):
+    handlers = handlers if handlers is not None else [MemoryFileUploadHandler(), TemporaryFileUploadHandler()]
+    return MultiPartParser(meta(body), io.BytesIO(body), handlers, "utf-8").parse()
+
+
+def test_multipart_parser_limits():
+    from microdj.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=1):
+        with pytest.raises(TooManyFieldsSent):
+            parse(body_of(part("a", b"1"), part("b", b"2")))
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=1):
+        with pytest.raises(TooManyFilesSent):
+            parse(body_of(part("a", b"1", "a.txt"), part("b", b"2", "b.txt")))
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10):
+        with pytest.raises(RequestDataTooBig):
+            parse(body_of(part("a", b"x" * 20)))
+
+
+def test_multipart_parser_parts():
+    b64_field = part("b", b"aGk=", headers="Content-Transfer-Encoding: base64\r\n")
+    not_b64 = part("n", b"*not base64*", headers="Content-Transfer-Encoding: base64\r\n")
+    blank = part("skipped", b"data", "")
+    dotted = part("dots", b"data", "..")
+    typed = part("t", b"abc", "t.txt", "Content-Type: text/plain; charset=latin-1\r\nContent-Length: 3\r\n")
+    rfc2231 = part("r", b"x", None, "").replace(b'name="r"', b"name=\"r\"; filename*=UTF-8''%E2%82%AC.txt")
+    post, files = parse(body_of(b64_field, not_b64, blank, dotted, typed, rfc2231))
+    assert post["b"] == "hi" and post["n"] == "*not base64*" and post["skipped"] == "data"  # as Django
+    assert set(files) == {"t", "r"} and files["r"].name == "€.txt"
+    assert files["t"].charset == "latin-1" and files["t"].content_type_extra == {"charset": b"latin-1"}
+    with pytest.raises(MultiPartParserError, match="base64"):
+        parse(body_of(part("f", b"ab=c", "f.txt", "Content-Transfer-Encoding: base64\r\n")))
+
+
+def test_multipart_parser_handler_chain():
+    from microdj.core.files.uploadhandler import SkipFile
+
+    class Upper(FileUploadHandler):
+        def receive_data_chunk(self, raw_data, start):
+            return raw_data.upper()
+
+        def file_complete(self, file_size):
+            return None
+
+    class SkipAtStart(FileUploadHandler):
+        def new_file(self, *args, **kwargs):
+            raise SkipFile()
+
+    post, files = parse(body_of(part("f", b"abc", "f.txt")), [Upper(), MemoryFileUploadHandler()])
+    assert files["f"].read() == b"ABC"
+    post, files = parse(body_of(part("f", b"abc", "f.txt"), part("a", b"1")), [SkipAtStart()])
+    assert not files and post["a"] == "1"
+    big = body_of(part("f", b"x" * 100, "f.txt"))
+    with override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=10):
+        post, files = parse(big)
+    assert type(files["f"]).__name__ == "TemporaryUploadedFile"
+    files["f"].close()
+
+
+def test_temporary_handler_cleans_up_when_interrupted():
+    handler = TemporaryFileUploadHandler()
+    handler.upload_interrupted()  # nothing held yet
+    handler.new_file("f", "f.txt", "text/plain", None)
+    path = handler.file.temporary_file_path()
+    handler.upload_interrupted()
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_temp_module_is_the_standard_one():
+    import tempfile
+
+    from microdj.core.files import temp
+
+    assert (
+        temp.NamedTemporaryFile is tempfile.NamedTemporaryFile and temp.gettempdir() == tempfile.gettempdir()
+    )
+
+
+def test_streamed_body_through_custom_handlers_in_chunks():
+    content = b"0123456789" * 20000  # several chunks of the received body
+    response = Client().post("/custom/", {"f": upload("big.txt", content)})
+    assert response.json()["files"] == {"f": [content.upper().decode()]}

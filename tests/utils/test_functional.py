@@ -85,3 +85,27 @@ def test_simple_lazy_object_sets_up_on_first_use_and_looks_like_its_object():
         LazyObject()._setup()
     blank = SimpleLazyObject(lambda: {})
     assert blank == {}
+
+
+def test_lazy_object_subclasses_set_up_on_any_first_use():
+    import copy
+    import pickle
+    from types import SimpleNamespace as Box
+
+    from microdj.utils.functional import LazyObject
+
+    class LazyBox(LazyObject):
+        def _setup(self):
+            self._wrapped = Box()
+
+    assert isinstance(copy.copy(LazyBox()), LazyBox) and isinstance(copy.deepcopy(LazyBox()), LazyBox)
+    fresh = LazyBox()
+    fresh.value = 1  # sets up, then sets on the wrapped object
+    assert fresh.value == 1 and copy.copy(fresh).value == 1 and copy.deepcopy(fresh).value == 1
+    other = LazyBox()
+    with pytest.raises(AttributeError):
+        del other.missing
+    assert "__init__" in dir(LazyBox()) and isinstance(LazyBox(), Box)
+    assert isinstance(pickle.loads(pickle.dumps(LazyBox())), Box)
+    with pytest.raises(AttributeError):
+        LazyObject.__getattr__(LazyBox(), "_wrapped")
