@@ -68,3 +68,16 @@ def test_exponential_fan_out_is_capped_in_entries_and_memory():
     assert len(resolver._matcher.entries) <= MAX_ENTRIES + 4 * 10
     assert peak < 200 * 1024 * 1024
     assert resolver.resolve("/n3/n2/n1/n0/n3/n2/n1/n0/n3/n2/p1/").func is views.index
+
+
+def test_self_including_list_behind_a_prefix_that_cannot_be_flattened():
+    from microdj.urls import re_path
+
+    patterns = [path("end/", views.index, name="end")]
+    patterns.append(re_path(r"^loop(?<=p)/", include(patterns)))  # a look-behind: resolved level by level
+    resolver = URLResolver(RegexPattern(r"^/"), patterns)
+    resolver.check()
+    assert resolver.resolve("/loop/loop/loop/end/").url_name == "end"
+    assert resolver.reverse("end") == "loop/end/"  # the later include first, as Django orders them
+    with pytest.raises(Resolver404):
+        resolver.resolve("/loop/nothing/")
