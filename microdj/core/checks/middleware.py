@@ -1,0 +1,72 @@
+"""``MIDDLEWARE`` checks (microdj's own ids): entries that cannot be imported, repeats, and orders that
+break a middleware (the session before CSRF with ``CSRF_USE_SESSIONS``, the security middleware first).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from microdj.conf import settings
+from microdj.core.checks.messages import CheckMessage, Error, Warning
+from microdj.core.checks.registry import Tags, register
+from microdj.core.checks.security.base import SECURITY_MIDDLEWARE
+from microdj.core.checks.security.csrf import CSRF_MIDDLEWARE
+from microdj.core.checks.security.sessions import SESSION_MIDDLEWARE
+from microdj.utils.module_loading import import_string
+
+
+@register(Tags.middleware)
+def check_middleware_importable(**kwargs: Any) -> list[CheckMessage]:
+    """middleware.E001: every MIDDLEWARE entry is a dotted path that imports."""
+    found: list[CheckMessage] = []
+    for path in settings.MIDDLEWARE:
+        if not isinstance(path, str):
+            found.append(
+                Error(f"MIDDLEWARE entries must be dotted paths, not {path!r}.", id="middleware.E001")
+            )
+            continue
+        try:
+            import_string(path)
+        except ImportError as error:
+            found.append(
+                Error(f"The middleware '{path}' cannot be imported: {error}", obj=path, id="middleware.E001")
+            )
+    return found
+
+
+@register(Tags.middleware)
+def check_middleware_order(**kwargs: Any) -> list[CheckMessage]:
+    """middleware.E002, W001, W002: repeats and orders that break or weaken a middleware."""
+    paths = [p for p in settings.MIDDLEWARE if isinstance(p, str)]
+    found: list[CheckMessage] = []
+    for path, count in Counter(paths).items():
+        if count > 1:
+            found.append(
+                Warning(
+                    f"'{path}' is listed {count} times in MIDDLEWARE; it runs that many times per request.",
+                    id="middleware.W001",
+                )
+            )
+    position = {path: index for index, path in reversed(list(enumerate(paths)))}
+    session, csrf = position.get(SESSION_MIDDLEWARE), position.get(CSRF_MIDDLEWARE)
+    if settings.CSRF_USE_SESSIONS and csrf is not None and (session is None or session > csrf):
+        found.append(
+            Error(
+                f"CSRF_USE_SESSIONS is on, so '{CSRF_MIDDLEWARE}' keeps its token in request.session, but "
+                f"'{SESSION_MIDDLEWARE}' does not come before it in MIDDLEWARE: every request would fail.",
+                hint=f"List '{SESSION_MIDDLEWARE}' above '{CSRF_MIDDLEWARE}'.",
+                id="middleware.E002",
+            )
+        )
+    security = position.get(SECURITY_MIDDLEWARE)
+    if security is not None and security > 0:
+        found.append(
+            Warning(
+                f"'{SECURITY_MIDDLEWARE}' is not first in MIDDLEWARE, so the middleware above it answer "
+                "before the HTTPS redirect and without the security headers.",
+                hint="Move it to the top of MIDDLEWARE.",
+                id="middleware.W002",
+            )
+        )
+    return found
