@@ -265,12 +265,14 @@ class BaseCommand:
         raise NotImplementedError("subclasses of BaseCommand must provide a handle() method")
 
 
-def error_line(error: BaseException) -> str:
-    """The one line a user sees for an error: the message of a CommandError, the type and message else."""
+def error_line(error: BaseException, location: str = "") -> str:
+    """The one line a user sees for an error: the message of a CommandError, the type and message else
+    (with ``location``, e.g. ``"views.py:12"``, if given)."""
     from microdj.core.exceptions import ImproperlyConfigured
 
     if isinstance(error, SystemCheckError):
         return f"SystemCheckError: {error}"
     if isinstance(error, CommandError | ImproperlyConfigured):
         return f"Error: {error}"
-    return f"Error: {type(error).__name__}: {error} (run again with --traceback for details)"
+    at = f" [at {location}]" if location else ""
+    return f"Error: {type(error).__name__}: {error}{at} (run again with --traceback for details)"

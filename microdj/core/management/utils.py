@@ -18,12 +18,17 @@ def get_random_secret_key(length: int = 50) -> str:
 
 
 def parse_addrport(value: str, default_addr: str = "127.0.0.1") -> tuple[str, int]:
-    """``"8000"``, ``"0.0.0.0:8000"``, ``"[::1]:8000"`` or ``"localhost:8000"`` to ``(host, port)``."""
+    """``"8000"``, ``"0.0.0.0:8000"``, ``"[::1]:8000"`` or ``"localhost:8000"`` to ``(host, port)``.
+
+    Port 0 asks the system for a free port.
+    """
     found = _ADDRPORT.match(value)
     if found is None:
         raise CommandError(f"'{value}' is not a valid port number or address:port pair.", returncode=2)
     port = int(found["port"])
-    if not 0 < port < 65536:
-        raise CommandError(f"Port {port} is out of range (1-65535).", returncode=2)
+    if port > 65535:
+        raise CommandError(f"Port {port} is out of range (0-65535; 0 picks a free one).", returncode=2)
     addr = found["addr"] or default_addr
+    if addr == "0":  # as Django: "0:8000" means every IPv4 interface
+        addr = "0.0.0.0"
     return addr.strip("[]"), port
