@@ -1,5 +1,7 @@
-"""``MIDDLEWARE`` checks (microdj's own ids): entries that cannot be imported, repeats, and orders that
-break a middleware (the session before CSRF with ``CSRF_USE_SESSIONS``, the security middleware first).
+"""``MIDDLEWARE`` checks (microdj's own ids): repeats, and orders that break or weaken a middleware (the
+session before CSRF with ``CSRF_USE_SESSIONS``, the security middleware first).
+
+An entry that cannot be imported raises ImportError when the application starts, naming it.
 """
 
 from __future__ import annotations
@@ -13,26 +15,6 @@ from microdj.core.checks.registry import Tags, register
 from microdj.core.checks.security.base import SECURITY_MIDDLEWARE
 from microdj.core.checks.security.csrf import CSRF_MIDDLEWARE
 from microdj.core.checks.security.sessions import SESSION_MIDDLEWARE
-from microdj.utils.module_loading import import_string
-
-
-@register(Tags.middleware)
-def check_middleware_importable(**kwargs: Any) -> list[CheckMessage]:
-    """middleware.E001: every MIDDLEWARE entry is a dotted path that imports."""
-    found: list[CheckMessage] = []
-    for path in settings.MIDDLEWARE:
-        if not isinstance(path, str):
-            found.append(
-                Error(f"MIDDLEWARE entries must be dotted paths, not {path!r}.", id="middleware.E001")
-            )
-            continue
-        try:
-            import_string(path)
-        except ImportError as error:
-            found.append(
-                Error(f"The middleware '{path}' cannot be imported: {error}", obj=path, id="middleware.E001")
-            )
-    return found
 
 
 @register(Tags.middleware)
