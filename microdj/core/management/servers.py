@@ -54,7 +54,9 @@ def load_application(path: str | None = None) -> Any:
             return import_string(path.replace(":", "."))
         except ImportError as error:
             if path == settings.ASGI_APPLICATION:
-                raise CommandError(f"The ASGI_APPLICATION setting names {path!r}, which cannot be imported: {error}")
+                raise CommandError(
+                    f"The ASGI_APPLICATION setting names {path!r}, which cannot be imported: {error}"
+                )
             raise
     from microdj.core.asgi import get_asgi_application
 
@@ -85,7 +87,11 @@ def log_config(access_log: bool = True) -> dict[str, Any]:
             },
         },
         "handlers": {
-            "default": {"formatter": "default", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
+            "default": {
+                "formatter": "default",
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+            },
             "access": {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
         },
         "loggers": {

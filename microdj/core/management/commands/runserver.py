@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import microdj
-from microdj.core.management.base import BaseCommand, CommandError, CommandParser, SystemCheckError, error_line
+from microdj.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    SystemCheckError,
+    error_line,
+)
 from microdj.core.management.servers import bind_socket, display_url, load_application, log_config, where
 from microdj.core.management.utils import parse_addrport
 

@@ -136,7 +136,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("addrport", nargs="?", help="Port number or ipaddr:port (default 127.0.0.1:8000).")
+        parser.add_argument(
+            "addrport", nargs="?", help="Port number or ipaddr:port (default 127.0.0.1:8000)."
+        )
         parser.add_argument("--server", choices=("auto", *SERVERS), default="auto", help="Server to run.")
         parser.add_argument("--workers", "-w", type=int, help="Worker processes (default: one per CPU).")
         parser.add_argument(
@@ -191,7 +193,9 @@ class Command(BaseCommand):
             self.stdout.write(shlex.join(command))
             return
         bind_socket(host, port).close()  # a taken port ends here, with one line
-        self.stdout.write(f"Starting {server} with {workers} worker(s) on {host}:{port}: {shlex.join(command)}")
+        self.stdout.write(
+            f"Starting {server} with {workers} worker(s) on {host}:{port}: {shlex.join(command)}"
+        )
         self.stdout.flush()
         self.stderr.flush()
         os.environ.setdefault("PYTHONPATH", "")

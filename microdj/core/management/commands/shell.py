@@ -18,7 +18,9 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("-i", "--interface", choices=SHELLS, help="The shell (default: IPython if installed).")
+        parser.add_argument(
+            "-i", "--interface", choices=SHELLS, help="The shell (default: IPython if installed)."
+        )
         parser.add_argument("-c", "--command", help="Run this Python code and exit.")
         parser.add_argument(
             "--no-startup", action="store_true", help="Don't run the file named by PYTHONSTARTUP."
