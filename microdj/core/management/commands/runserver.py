@@ -154,14 +154,15 @@ class Command(BaseCommand):
 
 
 def watched_directories() -> list[str]:
-    """The current directory and the directory of the settings module's top package."""
+    """The current directory, and the directory holding the settings module's top package if elsewhere."""
     from microdj.conf import settings
 
     directories = [os.getcwd()]
     module = sys.modules.get((settings.SETTINGS_MODULE or "").partition(".")[0])
-    location = getattr(module, "__file__", None)
+    paths = list(getattr(module, "__path__", ()))
+    location = paths[0] if paths else getattr(module, "__file__", None)
     if location:
-        top = str(Path(location).resolve().parent.parent)
+        top = str(Path(location).resolve().parent)
         if not any(top == d or top.startswith(d + os.sep) for d in directories):
             directories.append(top)
     return directories
