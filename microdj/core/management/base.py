@@ -153,7 +153,7 @@ class BaseCommand:
             default=1,
             type=int,
             choices=[0, 1, 2, 3],
-            help="Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output",
+            help="Verbosity level; 0=minimal, 1=normal, 2=verbose, 3=very verbose output.",
         )
         self.add_base_argument(
             parser,
@@ -239,7 +239,7 @@ class BaseCommand:
         fail_level: int | None = None,
         databases: Any = None,
     ) -> None:
-        """Run the system checks: print warnings, raise SystemCheckError at ``fail_level`` (ERROR) or above."""
+        """Run the system checks: print warnings; raise SystemCheckError at ``fail_level`` (ERROR) and up."""
         from microdj.core import checks
         from microdj.core.checks.report import format_report, visible
 

@@ -122,13 +122,23 @@ def test_errors_outside_a_command_are_one_line(project, capsys):
 def test_missing_settings_name_the_variable():
     env = {k: v for k, v in os.environ.items() if k != "MICRODJ_SETTINGS_MODULE"}
     done = subprocess.run(
-        [sys.executable, "-m", "microdj", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "microdj", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 1
     assert done.stderr.startswith("Error: Settings are not configured. Set the environment variable ")
     assert "MICRODJ_SETTINGS_MODULE" in done.stderr and "Traceback" not in done.stderr
     listing = subprocess.run(
-        [sys.executable, "-m", "microdj", "nosuch"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "microdj", "nosuch"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert listing.returncode == 1
     assert "The project's own commands are not listed: Settings are not configured." in listing.stderr
@@ -136,7 +146,9 @@ def test_missing_settings_name_the_variable():
         [sys.executable, "-m", "microdj"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert usage.stdout.startswith("Type 'python -m microdj help <subcommand>'")
-    assert "Note: only microdj's own commands are listed, because: Settings are not configured." in usage.stdout
+    assert (
+        "Note: only microdj's own commands are listed, because: Settings are not configured." in usage.stdout
+    )
 
 
 def test_console_script_and_settings_option():
@@ -196,3 +208,32 @@ def test_current_directory_is_importable(monkeypatch, capsys):
     execute_from_command_line(["microdj", "version"])
     assert sys.path[0] == os.getcwd()
     capsys.readouterr()
+
+
+def test_settings_package_without_commands_is_skipped(monkeypatch, override):
+    monkeypatch.setattr(settings, "SETTINGS_MODULE", "tests.urls_root")
+    override(COMMANDS=[])
+    assert set(get_commands()) == BUILTIN
+
+
+def test_unloadable_settings_leave_the_builtin_commands(monkeypatch, capsys):
+    import microdj.core.management as management
+
+    def unloadable():
+        raise ImproperlyConfigured("Set MICRODJ_SETTINGS_MODULE.")
+
+    monkeypatch.setattr(management, "_project_sources", unloadable)
+    monkeypatch.setattr(ManagementUtility, "_settings_problem", staticmethod(lambda: "Set it."))
+    assert set(get_commands()) == BUILTIN
+    ManagementUtility(["manage.py", "help"]).execute()
+    assert capsys.readouterr().out.endswith(
+        "Note: only microdj's own commands are listed, because: Set it.\n"
+    )
+    with pytest.raises(CommandError, match="The project's own commands are not listed: Set it."):
+        ManagementUtility(["manage.py", "nosuch"]).execute()
+    assert management._package_commands("tests.nowhere") == {}
+
+
+def test_a_dangling_settings_option_is_left_to_the_command(capsys):
+    assert run("version", "--settings") == 2
+    assert "argument --settings: expected one argument" in capsys.readouterr().err

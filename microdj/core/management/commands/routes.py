@@ -19,7 +19,12 @@ def _declared_methods(callback: Any) -> list[str] | None:
     the list given to ``require_http_methods`` (and ``require_GET``...)."""
     view_class = getattr(callback, "view_class", None)
     if view_class is not None:
-        names = [m for m in view_class.http_method_names if hasattr(view_class, m)]
+        # HEAD is answered by get() when the view has no head(), as in Django.
+        names = [
+            m
+            for m in view_class.http_method_names
+            if hasattr(view_class, m) or (m == "head" and hasattr(view_class, "get"))
+        ]
         return [m.upper() for m in names]
     func = callback
     while func is not None:
@@ -93,4 +98,6 @@ class Command(BaseCommand):
         header = ("ROUTE", "NAME", "VIEW", "MODE", "METHODS")
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+            self.stdout.write(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            )

@@ -110,7 +110,7 @@ def test_check_errors_stop_the_server(new_project):
     assert "Traceback" not in done.stderr
 
 
-# -- in-process parts -----------------------------------------------------------------------------------------
+# -- in-process parts --------------------------------------------------------------------------------------
 
 
 def test_production_settings_need_allowed_hosts(override):
@@ -170,3 +170,31 @@ def test_watched_directories(monkeypatch, tmp_path):
     assert runserver.watched_directories() == [root]
     monkeypatch.setattr(settings, "SETTINGS_MODULE", "os")  # a top-level module
     assert runserver.watched_directories() == [root, str(Path(os.__file__).resolve().parent)]
+
+
+def test_handle_binds_then_serves_in_process_or_under_the_reloader(monkeypatch):
+    served = []
+    monkeypatch.setattr(
+        runserver.DevelopmentServer, "__call__", lambda self, sockets=None: served.append((self, sockets))
+    )
+    out = io.StringIO()
+    call_command("runserver", "127.0.0.1:0", use_reloader=False, stdout=out)
+    server, sockets = served[0]
+    assert server.port > 0 and server.reloading is False and sockets[0].fileno() == -1  # closed after
+
+    import uvicorn.supervisors
+
+    class Reloader:
+        reloader_name = "FakeReload"
+
+        def __init__(self, config, target, sockets):
+            self.config, self.target, self.sockets = config, target, sockets
+
+        def run(self):
+            served.append(self)
+
+    monkeypatch.setattr(uvicorn.supervisors, "ChangeReload", Reloader)
+    call_command("runserver", "0", use_ipv6=False, stdout=out)
+    reloader = served[1]
+    assert reloader.target.reloading is True and reloader.target.host == "127.0.0.1"
+    assert reloader.config.reload_dirs and out.getvalue() == "Watching for file changes with FakeReload\n"

@@ -11,7 +11,14 @@ from microdj.core.management import call_command
 from microdj.core.management.base import CommandError
 from tests.core.management.conftest import PYTHON, free_port, get, start, stop, wait_for
 
-FILES = ["manage.py", "mysite/__init__.py", "mysite/asgi.py", "mysite/settings.py", "mysite/urls.py", "mysite/views.py"]
+FILES = [
+    "manage.py",
+    "mysite/__init__.py",
+    "mysite/asgi.py",
+    "mysite/settings.py",
+    "mysite/urls.py",
+    "mysite/views.py",
+]
 
 
 def test_writes_a_project_shaped_like_djangos(new_project):
@@ -25,7 +32,11 @@ def test_writes_a_project_shaped_like_djangos(new_project):
     assert asgi.index("os.environ.setdefault(") < asgi.index("application = get_asgi_application()")
     assert "# application = SomeASGIMiddleware(application)" in asgi
     settings = (new_project / "mysite" / "settings.py").read_text()
-    for line in ("DEBUG = True", 'ROOT_URLCONF = "mysite.urls"', 'ASGI_APPLICATION = "mysite.asgi.application"'):
+    for line in (
+        "DEBUG = True",
+        'ROOT_URLCONF = "mysite.urls"',
+        'ASGI_APPLICATION = "mysite.asgi.application"',
+    ):
         assert line in settings
     for middleware in ("security.SecurityMiddleware", "sessions.middleware.SessionMiddleware", "csrf.Csrf"):
         assert middleware in settings
@@ -84,7 +95,10 @@ def test_missing_name_is_a_usage_error(tmp_path):
         [PYTHON, "-m", "microdj", "startproject"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 2
-    assert done.stderr == "Error: You must provide a project name. (see 'python -m microdj startproject --help').\n"
+    assert (
+        done.stderr
+        == "Error: You must provide a project name. (see 'python -m microdj startproject --help').\n"
+    )
 
 
 def test_the_new_project_passes_its_checks(new_project):
