@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from uvicorn_worker import UvicornWorker  # type: ignore[import-not-found,unused-ignore]
+from uvicorn_worker import UvicornWorker  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 
 class NoProxyHeadersWorker(UvicornWorker):  # type: ignore[misc,unused-ignore]

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         if interface == "ipython":
             if importlib.util.find_spec("IPython") is None:
                 raise CommandError("IPython is not installed: pip install ipython, or use -i python.")
-            from IPython import start_ipython
+            from IPython import start_ipython  # type: ignore[import-not-found,unused-ignore]
 
             start_ipython(argv=[], user_ns=names)
             return
