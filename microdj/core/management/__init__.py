@@ -42,7 +42,7 @@ __all__ = [
 BUILTIN_PACKAGE = "microdj.core.management.commands"
 
 
-def _package_commands(package: str) -> dict[str, str]:
+def package_commands(package: str) -> dict[str, str]:
     """Command name -> module path for each public module of ``package``."""
     spec = find_spec(package)
     if spec is None or spec.submodule_search_locations is None:
@@ -61,7 +61,7 @@ def _find_spec(name: str) -> Any:
         return None
 
 
-def _project_sources() -> list[str]:
+def project_sources() -> list[str]:
     """The packages and modules holding the project's commands (the settings must be loadable)."""
     from microdj.conf import settings
 
@@ -77,27 +77,28 @@ def _project_sources() -> list[str]:
 @functools.cache
 def get_commands() -> dict[str, str]:
     """Every command name and the module defining it; the project's override built-in ones."""
-    commands = _package_commands(BUILTIN_PACKAGE)
+    commands = package_commands(BUILTIN_PACKAGE)
     try:
-        sources = _project_sources()
+        sources = project_sources()
     except ImproperlyConfigured:
         return commands
     for source in sources:
         spec = _find_spec(source)
         if spec is None:
-            if source in _configured_commands():
+            if source in configured_commands():
                 raise ImproperlyConfigured(
                     f"The COMMANDS setting lists {source!r}, which cannot be imported. Fix the dotted path."
                 )
             continue
         if spec.submodule_search_locations is not None:
-            commands.update(_package_commands(source))
+            commands.update(package_commands(source))
         else:
             commands[source.rpartition(".")[2]] = source
     return commands
 
 
-def _configured_commands() -> list[str]:
+def configured_commands() -> list[str]:
+    """The COMMANDS setting."""
     from microdj.conf import settings
 
     return list(settings.COMMANDS)
@@ -155,7 +156,6 @@ def call_command(command_name: str | BaseCommand, *args: Any, **options: Any) ->
         )
     defaults.update(arg_options)
     positional = defaults.pop("args", ())
-    defaults.setdefault("skip_checks", True)
     if "skip_checks" not in options:
         defaults["skip_checks"] = True
     return command.execute(*positional, **defaults)

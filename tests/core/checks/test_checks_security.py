@@ -139,9 +139,9 @@ def test_csrf_failure_view(override):
 
 
 def test_clickjacking_checks_follow_the_middleware_when_microdj_has_it(override, monkeypatch):
-    monkeypatch.setattr(base, "_clickjacking_available", lambda: False)
+    monkeypatch.setattr(base, "clickjacking_available", lambda: False)
     assert base.check_xframe_options() == []
-    monkeypatch.setattr(base, "_clickjacking_available", lambda: True)
+    monkeypatch.setattr(base, "clickjacking_available", lambda: True)
     override(MIDDLEWARE=[])
     assert base.check_xframe_options() == [base.W002]
     override(MIDDLEWARE=[base.CLICKJACKING_MIDDLEWARE], X_FRAME_OPTIONS="SAMEORIGIN")

@@ -222,7 +222,7 @@ def test_unloadable_settings_leave_the_builtin_commands(monkeypatch, capsys):
     def unloadable():
         raise ImproperlyConfigured("Set MICRODJ_SETTINGS_MODULE.")
 
-    monkeypatch.setattr(management, "_project_sources", unloadable)
+    monkeypatch.setattr(management, "project_sources", unloadable)
     monkeypatch.setattr(ManagementUtility, "_settings_problem", staticmethod(lambda: "Set it."))
     assert set(get_commands()) == BUILTIN
     ManagementUtility(["manage.py", "help"]).execute()
@@ -231,7 +231,7 @@ def test_unloadable_settings_leave_the_builtin_commands(monkeypatch, capsys):
     )
     with pytest.raises(CommandError, match="The project's own commands are not listed: Set it."):
         ManagementUtility(["manage.py", "nosuch"]).execute()
-    assert management._package_commands("tests.nowhere") == {}
+    assert management.package_commands("tests.nowhere") == {}
 
 
 def test_a_dangling_settings_option_is_left_to_the_command(capsys):

@@ -197,14 +197,14 @@ def check_cross_origin_opener_policy(**kwargs: Any) -> list[CheckMessage]:
     return []
 
 
-def _clickjacking_available() -> bool:
+def clickjacking_available() -> bool:
     return importlib.util.find_spec("microdj.middleware.clickjacking") is not None
 
 
 @register(Tags.security, deploy=True)
 def check_xframe_options(**kwargs: Any) -> list[CheckMessage]:
     """security.W002 (no clickjacking middleware) and W019 (X_FRAME_OPTIONS not 'DENY')."""
-    if not _clickjacking_available():
+    if not clickjacking_available():
         return []
     if not in_middleware(CLICKJACKING_MIDDLEWARE):
         return [W002]
