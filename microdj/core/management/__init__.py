@@ -70,7 +70,12 @@ def project_sources() -> list[str]:
     if module:
         package = module.rpartition(".")[0]
         sources.append(f"{package}.management.commands" if package else "management.commands")
-    sources.extend(settings.COMMANDS)
+    commands = settings.COMMANDS
+    if not isinstance(commands, list | tuple):
+        raise CommandError(
+            f"The COMMANDS setting must be a list of dotted paths, not {type(commands).__name__} ({commands!r})."
+        )
+    sources.extend(commands)
     return sources
 
 

@@ -60,6 +60,12 @@ def test_commands_setting_must_import(override):
         get_commands()
 
 
+def test_commands_setting_must_be_a_list(override):
+    override(COMMANDS="tests.core.management.extra_commands")
+    with pytest.raises(CommandError, match="The COMMANDS setting must be a list of dotted paths, not str"):
+        get_commands()
+
+
 def test_a_module_without_command_class():
     with pytest.raises(CommandError, match="defines no Command class"):
         load_command_class("tests.core.management.nocommand")

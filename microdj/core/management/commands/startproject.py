@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import keyword
 import os
 import stat
 from pathlib import Path
@@ -18,7 +19,7 @@ TEMPLATE_SUFFIX = "-tpl"
 
 def validate_name(name: str) -> None:
     """A project name is a Python identifier that is not already an importable module."""
-    if not name.isidentifier():
+    if not name.isidentifier() or keyword.iskeyword(name):
         raise CommandError(
             f"'{name}' is not a valid project name. Use a valid Python identifier (letters, digits and "
             "underscores, not starting with a digit).",

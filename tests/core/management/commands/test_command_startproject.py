@@ -70,6 +70,7 @@ def test_without_directory_creates_one_named_after_the_project(tmp_path, monkeyp
     [
         ("1site", "'1site' is not a valid project name"),
         ("my-site", "'my-site' is not a valid project name"),
+        ("class", "'class' is not a valid project name"),
         ("os", "'os' conflicts with the name of an existing Python module"),
         ("microdj", "'microdj' conflicts"),
     ],
