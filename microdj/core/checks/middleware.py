@@ -1,5 +1,6 @@
 """``MIDDLEWARE`` checks (microdj's own ids): repeats, and orders that break or weaken a middleware (the
-session before CSRF with ``CSRF_USE_SESSIONS``, the security middleware first).
+session before CSRF with ``CSRF_USE_SESSIONS``, the security middleware first, the cache middleware
+around the others).
 
 An entry that cannot be imported raises ImportError when the application starts, naming it.
 """
@@ -16,10 +17,13 @@ from microdj.core.checks.security.base import SECURITY_MIDDLEWARE
 from microdj.core.checks.security.csrf import CSRF_MIDDLEWARE
 from microdj.core.checks.security.sessions import SESSION_MIDDLEWARE
 
+UPDATE_CACHE_MIDDLEWARE = "microdj.middleware.cache.UpdateCacheMiddleware"
+FETCH_CACHE_MIDDLEWARE = "microdj.middleware.cache.FetchFromCacheMiddleware"
+
 
 @register(Tags.middleware)
 def check_middleware_order(**kwargs: Any) -> list[CheckMessage]:
-    """middleware.E002, W001, W002: repeats and orders that break or weaken a middleware."""
+    """middleware.E002, W001-W003: repeats and orders that break or weaken a middleware."""
     paths = [p for p in settings.MIDDLEWARE if isinstance(p, str)]
     found: list[CheckMessage] = []
     for path, count in Counter(paths).items():
@@ -49,6 +53,17 @@ def check_middleware_order(**kwargs: Any) -> list[CheckMessage]:
                 "before the HTTPS redirect and without the security headers.",
                 hint="Move it to the top of MIDDLEWARE.",
                 id="middleware.W002",
+            )
+        )
+    update, fetch = position.get(UPDATE_CACHE_MIDDLEWARE), position.get(FETCH_CACHE_MIDDLEWARE)
+    if update is not None and fetch is not None and update > fetch:
+        found.append(
+            Warning(
+                f"'{UPDATE_CACHE_MIDDLEWARE}' comes after '{FETCH_CACHE_MIDDLEWARE}' in MIDDLEWARE, so "
+                "responses are stored after the middleware between them changed them, and cached pages "
+                "skip those middleware on the way out.",
+                hint="List UpdateCacheMiddleware first and FetchFromCacheMiddleware last, as in Django.",
+                id="middleware.W003",
             )
         )
     return found

@@ -25,6 +25,16 @@ def test_session_after_csrf_breaks_csrf_use_sessions(override):
     assert ids(override, MIDDLEWARE=[SESSION_MIDDLEWARE, CSRF_MIDDLEWARE]) == []
 
 
+def test_cache_middleware_wraps_the_others(override):
+    from microdj.core.checks.middleware import FETCH_CACHE_MIDDLEWARE, UPDATE_CACHE_MIDDLEWARE
+
+    assert ids(override, MIDDLEWARE=[UPDATE_CACHE_MIDDLEWARE, COMMON, FETCH_CACHE_MIDDLEWARE]) == []
+    assert ids(override, MIDDLEWARE=[FETCH_CACHE_MIDDLEWARE, COMMON, UPDATE_CACHE_MIDDLEWARE]) == [
+        "middleware.W003"
+    ]
+    assert ids(override, MIDDLEWARE=[FETCH_CACHE_MIDDLEWARE]) == []
+
+
 def test_security_middleware_first_and_repeats(override):
     assert ids(override, MIDDLEWARE=[COMMON, SECURITY_MIDDLEWARE]) == ["middleware.W002"]
     assert ids(override, MIDDLEWARE=[COMMON, COMMON]) == ["middleware.W001"]
