@@ -73,7 +73,8 @@ def project_sources() -> list[str]:
     commands = settings.COMMANDS
     if not isinstance(commands, list | tuple):
         raise CommandError(
-            f"The COMMANDS setting must be a list of dotted paths, not {type(commands).__name__} ({commands!r})."
+            f"The COMMANDS setting must be a list of dotted paths, not {type(commands).__name__} "
+            f"({commands!r})."
         )
     sources.extend(commands)
     return sources
