@@ -276,3 +276,22 @@ def error_line(error: BaseException, location: str = "") -> str:
         return f"Error: {error}"
     at = f" [at {location}]" if location else ""
     return f"Error: {type(error).__name__}: {error}{at} (run again with --traceback for details)"
+
+
+class LabelCommand(BaseCommand):
+    """A command taking one or more labels, each handled by ``handle_label(label, **options)``."""
+
+    label = "label"
+    missing_args_message = "Enter at least one label."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("args", metavar=self.label, nargs="+")
+
+    def handle(self, *labels: str, **options: Any) -> str | None:
+        """Call handle_label() for each label; join what they return with newlines."""
+        output = [text for label in labels if (text := self.handle_label(label, **options))]
+        return "\n".join(output) or None
+
+    def handle_label(self, label: str, **options: Any) -> str | None:
+        """Handle one label (override)."""
+        raise NotImplementedError("subclasses of LabelCommand must provide a handle_label() method")

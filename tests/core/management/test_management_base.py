@@ -223,3 +223,23 @@ def test_output_wrapper_adds_the_ending_and_styles():
     assert raw.getvalue() == "a\nb\ncD\n<e\n>"
     assert out.isatty() is False
     assert out.getvalue() == raw.getvalue()  # other attributes come from the stream
+
+
+def test_label_command(capsys):
+    from microdj.core.management.base import LabelCommand
+
+    class Shout(LabelCommand):
+        requires_system_checks = []
+
+        def handle_label(self, label, **options):
+            return label.upper() if label != "skip" else None
+
+    Shout().run_from_argv(["manage.py", "shout", "a", "skip", "b"])
+    assert capsys.readouterr().out == "A\nB\n"
+    assert Shout(stdout=io.StringIO()).execute("skip") is None
+    with pytest.raises(SystemExit) as exit_info:
+        Shout().run_from_argv(["manage.py", "shout"])
+    assert exit_info.value.code == 2
+    assert "Enter at least one label." in capsys.readouterr().err
+    with pytest.raises(NotImplementedError):
+        LabelCommand().handle("x")
