@@ -96,3 +96,23 @@ def test_async_unsafe_variable_as_django(monkeypatch):
     }
     microdj_ids = {m.id for m in run_checks(include_deployment_checks=True, tags=["async_support"])}
     assert django_ids == microdj_ids == {"async.E001"}
+
+
+def test_url_checks_as_django(override):
+    from django.core.checks.urls import check_custom_error_handlers as dj_handlers
+    from django.core.checks.urls import check_url_config as dj_config
+    from django.core.checks.urls import check_url_namespaces_unique as dj_namespaces
+
+    from microdj.core.checks import urls
+
+    with django_override(ROOT_URLCONF="tests.core.checks.dj_urlconf_warnings", APPEND_SLASH=True):
+        expected = sorted(m.id for m in [*dj_config(None), *dj_namespaces(None), *dj_handlers(None)])
+    override(ROOT_URLCONF="tests.core.checks.urlconf_warnings", APPEND_SLASH=True)
+    found = [
+        *urls.check_url_config(),
+        *urls.check_url_namespaces_unique(),
+        *urls.check_custom_error_handlers(),
+    ]
+    own = {"urls.W101", "urls.W102"}  # microdj's own, no Django counterpart
+    assert sorted(m.id for m in found if m.id not in own) == expected
+    assert len(expected) >= 8
