@@ -134,6 +134,8 @@ class Command(BaseCommand):
         "Starts the production server: one worker process per CPU on granian (if installed), uvicorn or "
         "gunicorn with uvicorn workers, after the deployment checks."
     )
+    # The checks, deployment ones included, run in handle().
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -157,21 +159,17 @@ class Command(BaseCommand):
             default="127.0.0.1",
             help="Proxy addresses whose X-Forwarded-* headers are trusted (default 127.0.0.1).",
         )
+        parser.add_argument("--skip-checks", action="store_true", help="Skip the system checks.")
         parser.add_argument("--app", help="module:attribute of the application (default: ASGI_APPLICATION).")
         parser.add_argument(
             "--dry-run", action="store_true", help="Print the server's command line instead of running it."
         )
 
-    def execute(self, *args: Any, **options: Any) -> Any:
-        # The deployment checks, with errors stopping start-up, before handle().
-        if not options.get("skip_checks"):
-            self.check(include_deployment_checks=True)
-            options["skip_checks"] = True
-        return super().execute(*args, **options)
-
     def handle(self, *args: Any, **options: Any) -> None:
         from microdj.conf import settings
 
+        if not options["skip_checks"]:
+            self.check(include_deployment_checks=True)
         host, port = parse_addrport(options["addrport"] or "8000")
         workers = options["workers"] or default_workers()
         if workers < 1:

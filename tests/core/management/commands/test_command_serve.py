@@ -86,6 +86,10 @@ def test_deployment_check_errors_stop_it(monkeypatch):
     monkeypatch.setenv("MICRODJ_ALLOW_ASYNC_UNSAFE", "1")
     with pytest.raises(SystemCheckError, match="async.E001"):
         call_command("serve", server="uvicorn", dry_run=True, skip_checks=False, stderr=io.StringIO())
+    monkeypatch.delenv("MICRODJ_ALLOW_ASYNC_UNSAFE")
+    err = io.StringIO()
+    call_command("serve", server="uvicorn", dry_run=True, skip_checks=False, stdout=io.StringIO(), stderr=err)
+    assert "(security.W009)" in err.getvalue()  # shown, not stopping it
 
 
 def test_runs_the_server_in_its_place(monkeypatch):
