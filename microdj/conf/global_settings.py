@@ -87,3 +87,13 @@ ASYNC_SAFETY_ALLOW: list[str] = []
 # Callables (or dotted paths) run at ASGI lifespan startup and shutdown; sync or async.
 ON_STARTUP: list = []
 ON_SHUTDOWN: list = []
+
+# -- Command line and system checks ------------------------------------------------------------------------
+# Check ids (e.g. "security.W004") whose messages are not shown and do not stop start-up.
+SILENCED_SYSTEM_CHECKS: list[str] = []
+# Dotted path of the application runserver serves (e.g. "mysite.asgi.application"); None: the project's
+# get_asgi_application().
+ASGI_APPLICATION: str | None = None
+# Dotted paths of packages (each module in them with a ``Command`` class is a command) or of command modules,
+# for manage.py; the settings' own package's ``management/commands/`` is always searched.
+COMMANDS: list[str] = []
