@@ -63,7 +63,7 @@ class BaseChannelLayer(ABC):
     async def flush(self) -> None:
         """Drop every channel, message and group this layer holds (tests use it between cases)."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - optional: most backends have nothing to release
         """Release connections and tasks; the default has none to release."""
 
     # ------------------------------------------------------------------------------------------ names
