@@ -31,6 +31,7 @@ from microdj.websocket.protocol import (
     log_failure,
     logger,
     max_message_size,
+    send_close,
     too_big,
 )
 from microdj.websocket.routing import RouteFunction, websocket_route
@@ -120,9 +121,11 @@ class ConsumerBase:
                 reader = asyncio.create_task(self._listen(layer, self.channel_name, task))  # type: ignore[arg-type]
             await self._serve(receive)
         finally:
-            if reader is not None and not reader.done():
-                reader.cancel()
-                await asyncio.gather(reader, return_exceptions=True)
+            if reader is not None:
+                if not reader.done():
+                    reader.cancel()
+                    await asyncio.gather(reader, return_exceptions=True)
+                await self._discard_channel()
             if not self._ended:
                 # Cancelled (the server is shutting down) or the server's receive() failed.
                 await self._end(self._closed or ABNORMAL_CLOSURE)
@@ -218,6 +221,14 @@ class ConsumerBase:
         except Exception as error:
             log_failure(self._label, self.scope, error)
 
+    async def _discard_channel(self) -> None:
+        layer, channel = self.channel_layer, self.channel_name
+        assert layer is not None and channel is not None
+        try:
+            await layer.discard_channel(channel)
+        except Exception as error:  # noqa: BLE001 - the connection is over either way
+            logger.warning("Discarding channel %r failed for %s: %s", channel, self._label, error)
+
     async def _join_groups(self) -> None:
         if not self.groups:
             return
@@ -258,18 +269,10 @@ class ConsumerBase:
     async def _send_close(self, code: Any, reason: str | None) -> None:
         if self._closed is not None:
             return
-        message: dict[str, Any] = {"type": "websocket.close"}
-        if isinstance(code, int) and not isinstance(code, bool):
-            message["code"] = code
-        else:
+        if not isinstance(code, int) or isinstance(code, bool):
             code = NORMAL_CLOSURE
-        if reason:
-            message["reason"] = reason
         self._closed = code
-        try:
-            await self.base_send(message)
-        except OSError:
-            pass
+        await send_close(self.base_send, code, reason)
 
 
 class AsyncWebsocketConsumer(ConsumerBase):

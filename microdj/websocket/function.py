@@ -32,6 +32,7 @@ from microdj.websocket.protocol import (
     Send,
     log_failure,
     max_message_size,
+    send_close,
     too_big,
 )
 
@@ -125,15 +126,9 @@ class WebSocket:
         """Close the connection (before accept(): refuse it, 403 at the server). No-op once closed."""
         if self.state == CLOSED:
             return
-        message: dict[str, Any] = {"type": "websocket.close", "code": code}
-        if reason:
-            message["reason"] = reason
         self.state = CLOSED
         self.close_code = code
-        try:
-            await self._send(message)
-        except OSError:
-            pass
+        await send_close(self._send, code, reason)
 
     async def _transmit(self, message: dict[str, Any]) -> None:
         if self.state == CLOSED:

@@ -23,7 +23,15 @@ from microdj.core.exceptions import DisallowedHost
 from microdj.http.request import HttpRequest
 from microdj.urls.exceptions import Resolver404
 from microdj.websocket.origin import origin_allowed
-from microdj.websocket.protocol import INTERNAL_ERROR, POLICY_VIOLATION, Receive, Scope, Send, where
+from microdj.websocket.protocol import (
+    INTERNAL_ERROR,
+    POLICY_VIOLATION,
+    Receive,
+    Scope,
+    Send,
+    send_close,
+    where,
+)
 from microdj.websocket.routing import UPGRADE_KEY, Upgrade
 from microdj.websocket.sync import POOL_KEY
 
@@ -143,8 +151,8 @@ async def _serve(
         # Consumers handle their own errors; this is for an application that let one through.
         logger.exception("WebSocket application failed on %s.", where(connection))
         try:
-            await send({"type": "websocket.close", "code": INTERNAL_ERROR})
-        except Exception:  # noqa: BLE001, S110 - the connection may be gone already
+            await send_close(send, INTERNAL_ERROR)
+        except Exception:  # noqa: BLE001, S110 - the connection may be closed already
             pass
     finally:
         if token is not None:

@@ -47,6 +47,35 @@ def too_big(message: dict[str, Any], limit: int) -> bool:
     return data is not None and len(data) > limit
 
 
+def server_safe_code(code: int) -> int:
+    """The code to close with where a server refuses the protocol's own codes: 1009 -> 4009, 1011 -> 4011."""
+    return code if code == NORMAL_CLOSURE or 3000 <= code <= 4999 else 4000 + code % 1000
+
+
+async def send_close(send: Send, code: int, reason: str | None = None) -> None:
+    """Send ``websocket.close``; a client already gone is no error.
+
+    Some servers (daphne, through autobahn) accept only 1000 and 3000-4999 from an application; a code they
+    refuse is sent again as :func:`server_safe_code` says.
+    """
+    message: dict[str, Any] = {"type": "websocket.close", "code": code}
+    if reason:
+        message["reason"] = reason
+    try:
+        await send(message)
+    except OSError:
+        pass
+    except Exception:
+        safe = server_safe_code(code)
+        if safe == code:
+            raise
+        message["code"] = safe
+        try:
+            await send(message)
+        except OSError:
+            pass
+
+
 def where(scope: Scope) -> str:
     """The path and route of a connection, for log messages."""
     route = scope.get("url_route", {}).get("route")

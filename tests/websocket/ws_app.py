@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import Any
 
@@ -217,26 +218,39 @@ def http_view(request: Any) -> HttpResponse:
     return HttpResponse("an HTTP view")
 
 
-def status(request: Any) -> JsonResponse:
-    """What a test asks the server about itself: its tasks and the layer's channels and groups."""
+async def status(request: Any) -> JsonResponse:
+    """What a test asks the server about itself: its WebSocket tasks, the layer's channels and groups."""
     from microdj.websocket.layers import get_channel_layer
 
     layer = get_channel_layer()
     return JsonResponse(
         {
-            "tasks": len(asyncio.all_tasks()) if _running() else None,
+            # Tasks running WebSocket code: connections still served, channel readers.
+            "tasks": sum(1 for task in asyncio.all_tasks() if _OURS.search(_where(task))),
+            "waiting": sorted(_where(task) for task in asyncio.all_tasks()) if "tasks" in request.GET else [],
             "channels": len(getattr(layer, "channels", {})),
             "groups": {name: len(members) for name, members in getattr(layer, "groups", {}).items()},
         }
     )
 
 
-def _running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
+def login(request: Any) -> HttpResponse:
+    """Puts a user name in the session (SessionMiddleware saves it in the cookie)."""
+    request.session["user"] = request.GET.get("user", "alice")
+    return HttpResponse("logged in")
+
+
+_OURS = re.compile(r"handle_websocket|ConsumerBase|function_app")
+
+
+def _where(task: asyncio.Task[Any]) -> str:
+    """The coroutine a task is suspended in, innermost first (for a test's failure message)."""
+    coro: Any = task.get_coro()
+    names = []
+    while coro is not None:
+        names.append(getattr(coro, "__qualname__", type(coro).__name__))
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return " > ".join(names)
 
 
 chat_patterns = (
@@ -267,4 +281,5 @@ urlpatterns = [
     re_path(r"^ws/fn/(?P<name>\w+)/$", echo_function, name="fn"),
     path("http/", http_view, name="http"),
     path("status/", status, name="status"),
+    path("login/", login, name="login"),
 ]

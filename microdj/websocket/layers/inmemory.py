@@ -108,6 +108,14 @@ class InMemoryChannelLayer(BaseChannelLayer):
                 # Nobody waits and nothing is left: a finished consumer's channel goes away with it.
                 del self.channels[channel]
 
+    async def discard_channel(self, channel: str) -> None:
+        """Drop ``channel`` and the messages waiting on it (receivers still waiting keep waiting)."""
+        entry = self.channels.get(channel)
+        if entry is not None:
+            entry.messages.clear()
+            if not entry.waiters:
+                del self.channels[channel]
+
     async def new_channel(self, prefix: str = "specific.") -> str:
         """A new channel name: ``prefix`` + ``inmemory!`` + a random part."""
         name = f"{prefix}inmemory!{secrets.token_hex(8)}"
