@@ -88,7 +88,7 @@ ASYNC_SAFETY_ALLOW: list[str] = []
 ON_STARTUP: list = []
 ON_SHUTDOWN: list = []
 
-# -- WebSockets (microdj.websocket) ---------------------------------------------------------------------------
+# -- WebSockets (microdj.websocket) ----------------------------------------------------------------------
 # Channel layers by alias, as in Django Channels: {"alias": {"BACKEND": "dotted.path", "CONFIG": {...}}}.
 # The default is one in-process layer (groups work within one server process only).
 CHANNEL_LAYERS: dict = {"default": {"BACKEND": "microdj.websocket.layers.InMemoryChannelLayer"}}

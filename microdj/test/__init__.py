@@ -1,4 +1,4 @@
-"""Testing tools: the test client, the request factory, ``override_settings`` and ``WebsocketCommunicator``."""
+"""Testing tools: the test client, the request factory, override_settings, WebsocketCommunicator."""
 
 from microdj.test.client import AsyncClient, AsyncRequestFactory, Client, RequestFactory
 from microdj.test.utils import override_settings

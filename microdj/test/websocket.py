@@ -146,12 +146,13 @@ class WebsocketCommunicator:
         task = self._task
         if task is None:
             return
-        try:
-            await asyncio.wait_for(asyncio.shield(task), timeout)
-        except TimeoutError:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
             await self._stop_app()
-        if not task.cancelled() and task.exception() is not None:
-            raise task.exception()  # type: ignore[misc]
+        if not task.cancelled():
+            error = task.exception()
+            if error is not None:
+                raise error
 
     # ---------------------------------------------------------------------------------- Channels' API
     async def connect(self, timeout: float = 1) -> tuple[bool, Any]:

@@ -56,7 +56,7 @@ def websocket_route(app: ASGIApp, source: Any) -> RouteFunction:
         upgrade = request.scope.get(UPGRADE_KEY)
         if upgrade is None:
             return _upgrade_required()
-        upgrade.app = app
+        upgrade.app = route.websocket_app  # type: ignore[attr-defined]
         return upgrade  # type: ignore[no-any-return]
 
     if isinstance(source, type):

@@ -14,12 +14,17 @@ from microdj.test import override_settings
 from tests.websocket import ws_app
 
 
+@pytest.fixture(autouse=True)
+def no_events() -> None:
+    """Every test starts with no consumer events recorded."""
+    ws_app.EVENTS.clear()
+
+
 @pytest.fixture
 def app() -> Iterator[ASGIHandler]:
     """The application over ws_app's URLconf (a fresh in-memory channel layer, no events yet)."""
     layers = {"default": {"BACKEND": "microdj.websocket.layers.InMemoryChannelLayer"}}
     with override_settings(ROOT_URLCONF="tests.websocket.ws_app", CHANNEL_LAYERS=layers):
-        ws_app.EVENTS.clear()
         yield get_asgi_application()
 
 

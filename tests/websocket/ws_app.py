@@ -24,6 +24,7 @@ from microdj.websocket import (
     WebsocketConsumer,
     consumer,
 )
+from microdj.websocket.layers import InMemoryChannelLayer
 
 EVENTS: list[tuple[Any, ...]] = []
 
@@ -212,6 +213,13 @@ async def echo_function(websocket: Any, name: str = "") -> None:
 
 async def sleepy(seconds: float) -> None:
     await asyncio.sleep(seconds)
+
+
+class BrokenLayer(InMemoryChannelLayer):
+    """A layer whose backend is down."""
+
+    async def new_channel(self, prefix: str = "specific.") -> str:
+        raise ConnectionError("no channels today")
 
 
 def http_view(request: Any) -> HttpResponse:
