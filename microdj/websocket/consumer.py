@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -102,7 +103,11 @@ class ConsumerBase:
         self._closed: int | None = None  # the close code, once the connection is closed
         self._ended = False  # disconnect() has run (or is running)
         self._interrupted = False
-        self._lock: asyncio.Lock | None = None
+        self._serving = False  # the client loop runs
+        self._shared = False  # a channel reader shares the handling of messages with the client loop
+        self._busy = False  # a message is being handled
+        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._direct = self._direct_receive()
         reader: asyncio.Task[None] | None = None
         try:
             try:
@@ -115,7 +120,7 @@ class ConsumerBase:
                 self._ended = True  # connect() never ran: there is nothing to disconnect
                 return
             if layer is not None:
-                self._lock = asyncio.Lock()
+                self._shared = True
                 task = asyncio.current_task()
                 assert task is not None
                 reader = asyncio.create_task(self._listen(layer, self.channel_name, task))  # type: ignore[arg-type]
@@ -131,57 +136,83 @@ class ConsumerBase:
                 await self._end(self._closed or ABNORMAL_CLOSURE)
 
     async def _serve(self, receive: Receive) -> None:
-        lock = self._lock
+        step = self._exclusive_step if self._shared else self._step
+        self._serving = True
         try:
             while True:
-                message = await receive()
-                if lock is None:
-                    if await self._step(message):
-                        return
-                else:
-                    async with lock:
-                        if self._ended or await self._step(message):
-                            return
+                if await step(await receive()):
+                    return
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if self._interrupted and task is not None and task.uncancel() == 0:
                 return  # the channel reader ended the connection
             raise
+        finally:
+            self._serving = False
 
     async def _listen(self, layer: BaseChannelLayer, channel: str, main: asyncio.Task[Any]) -> None:
         """Dispatch the messages of this consumer's channel, one at a time with the client's."""
-        lock = self._lock
-        assert lock is not None
         while True:
             message = await layer.receive(channel)
-            async with lock:
-                if self._ended:
-                    return
-                if await self._step(message):
+            if await self._exclusive_step(message):
+                if self._serving and not self._interrupted:
                     # Wake the client loop, which waits on the server's receive().
                     self._interrupted = True
                     main.cancel()
-                    return
+                return
+
+    async def _exclusive_step(self, message: dict[str, Any]) -> bool:
+        """``_step()``, once no other message is being handled (the client's and the channel's alternate)."""
+        # PERF: a flag and, only when both sides have a message at once, a future; no asyncio.Lock frames.
+        while self._busy:
+            turn = asyncio.get_running_loop().create_future()
+            self._waiting.append(turn)
+            try:
+                await turn
+            finally:
+                if not turn.done():
+                    self._waiting.remove(turn)
+        self._busy = True
+        try:
+            return self._ended or await self._step(message)
+        finally:
+            self._busy = False
+            waiting = self._waiting
+            if waiting:
+                waiting.popleft().set_result(None)
+
+    def _direct_receive(self) -> Any:
+        """What a client message may be handed to directly (skipping dispatch()), or None."""
+        return None
 
     async def _step(self, message: dict[str, Any]) -> bool:
         """Handle one message; True when the connection is over (and disconnect() has run)."""
         kind = message.get("type")
-        if kind == "websocket.disconnect":
-            self._closed = self._closed or ABNORMAL_CLOSURE
-            await self._end(message.get("code", NO_STATUS))
-            return True
-        if kind == "websocket.connect":
-            try:
-                await self._join_groups()
-            except Exception as error:
-                await self._fail(error)
-                return True
-        elif kind == "websocket.receive" and self._limit is not None and too_big(message, self._limit):
-            await self._send_close(MESSAGE_TOO_BIG, "message too big")
-            await self._end(MESSAGE_TOO_BIG)
-            return True
         try:
-            await self._handle(message)
+            if kind == "websocket.receive":
+                text = message.get("text")
+                limit = self._limit
+                # PERF: a text within a quarter of the limit needs no counting of its UTF-8 bytes.
+                if limit is not None and (text is None or len(text) * 4 > limit) and too_big(message, limit):
+                    await self._send_close(MESSAGE_TOO_BIG, "message too big")
+                    await self._end(MESSAGE_TOO_BIG)
+                    return True
+                direct = self._direct
+                if direct is None:
+                    await self._handle(message)
+                elif text is not None:
+                    # PERF: receive() called straight away when the class keeps the default dispatch.
+                    await direct(text_data=text)
+                else:
+                    await direct(bytes_data=message.get("bytes"))
+            elif kind == "websocket.disconnect":
+                self._closed = self._closed or ABNORMAL_CLOSURE
+                await self._end(message.get("code", NO_STATUS))
+                return True
+            else:
+                if kind == "websocket.connect":
+                    await self._join_groups()
+                await self._handle(message)
         except StopConsumer:
             await self._send_close(NORMAL_CLOSURE, None)
         except Disconnected as gone:
@@ -280,6 +311,16 @@ class AsyncWebsocketConsumer(ConsumerBase):
 
     async def _handle(self, message: dict[str, Any]) -> None:
         await self.dispatch(message)
+
+    def _direct_receive(self) -> Any:
+        cls = type(self)
+        if (
+            cls.dispatch is AsyncWebsocketConsumer.dispatch
+            and cls.websocket_receive is AsyncWebsocketConsumer.websocket_receive
+            and cls._handle is AsyncWebsocketConsumer._handle
+        ):
+            return self.receive
+        return None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Call the handler named by the message's ``type``."""

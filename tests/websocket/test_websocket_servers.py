@@ -27,18 +27,7 @@ Command = Callable[[int], list[str]]
 
 
 def uvicorn_command(fd: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        APP,
-        "--fd",
-        str(fd),
-        "--log-level",
-        "warning",
-        "--ws",
-        "websockets",
-    ]
+    return [sys.executable, "-m", "uvicorn", APP, "--fd", str(fd), "--log-level", "warning"]
 
 
 def hypercorn_command(fd: int) -> list[str]:
