@@ -136,12 +136,29 @@ class ConsumerBase:
                 await self._end(self._closed or ABNORMAL_CLOSURE)
 
     async def _serve(self, receive: Receive) -> None:
-        step = self._exclusive_step if self._shared else self._step
+        step = self._step
+        shared = self._shared
         self._serving = True
         try:
             while True:
-                if await step(await receive()):
-                    return
+                message = await receive()
+                if not shared:
+                    if await step(message):
+                        return
+                elif self._busy or self._waiting:
+                    if await self._exclusive_step(message):
+                        return
+                else:
+                    # PERF: _exclusive_step() inlined for the usual case, nothing else being handled.
+                    self._busy = True
+                    try:
+                        done = self._ended or await step(message)
+                    finally:
+                        self._busy = False
+                        if self._waiting:
+                            self._waiting.popleft().set_result(None)
+                    if done:
+                        return
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if self._interrupted and task is not None and task.uncancel() == 0:
