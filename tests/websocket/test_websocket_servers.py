@@ -9,6 +9,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -202,3 +203,33 @@ def assert_settles(server: Server, check: Callable[[dict[str, Any]], bool], time
             detail = httpx.get(server.base + "/status/?tasks=1", timeout=5).json()["waiting"]
             pytest.fail(f"the server did not settle: {now}; its tasks: {detail}")
         time.sleep(0.1)
+
+
+@pytest.mark.parametrize("server", SERVERS, ids=[server[0] for server in SERVERS])
+def test_server_shutdown_runs_disconnect_once_per_connection(
+    server: tuple[str, str, Command], tmp_path: Path
+) -> None:
+    name, module, command = server
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not installed")
+    if name == "daphne":
+        pytest.skip(
+            "daphne closes the sockets and stops its reactor at SIGTERM without running the applications "
+            "again, so no application sees the end of its connection there"
+        )
+    sock = listening_socket()
+    try:
+        running = start(command(sock.fileno()), tmp_path, SETTINGS, sock, sock.getsockname()[1])
+    finally:
+        sock.close()
+
+    async def main() -> list[Any]:
+        return [await connect(ws_url(running, f"/ws/shutdown/{n}/")) for n in range(3)]
+
+    try:
+        sockets = run(main())
+    finally:
+        stop(running.process)
+    lines = sorted(line for line in running.output().splitlines() if line.startswith("disconnect "))
+    assert [line.split()[1] for line in lines] == ["0", "1", "2"], running.output()[-2000:]
+    del sockets

@@ -55,6 +55,13 @@ class EchoConsumer(AsyncWebsocketConsumer):
         EVENTS.append(("disconnect", "echo", code))
 
 
+class ShutdownConsumer(AsyncWebsocketConsumer):
+    """Prints its disconnect code (a server test reads the server's output)."""
+
+    async def disconnect(self, code: int) -> None:
+        print(f"disconnect {self.scope['url_route']['kwargs']['n']} {code}", flush=True)
+
+
 class RoomConsumer(AsyncJsonWebsocketConsumer):
     """A chat room: joins the group named by the URL, broadcasts what it receives as 'chat.message'."""
 
@@ -275,6 +282,7 @@ urlpatterns = [
     path("ws/echo/<int:number>/", EchoConsumer.as_asgi(), name="echo-number"),
     path("ws/chat/", include(chat_patterns, namespace="chat")),
     path("ws/lobby/", LobbyConsumer.as_asgi(), name="lobby"),
+    path("ws/shutdown/<int:n>/", ShutdownConsumer.as_asgi()),
     path("ws/refuse/", RefusingConsumer.as_asgi(), name="refuse-close"),
     path("ws/deny/", RefusingConsumer.as_asgi(mode="deny")),
     path("ws/accept/", RefusingConsumer.as_asgi(mode="accept")),
