@@ -148,13 +148,14 @@ class WebSocket:
         message = await self._receive()
         kind = message["type"]
         if kind == "websocket.receive":
+            text = message.get("text")
             limit = self._limit
-            if limit is not None and too_big(message, limit):
+            # PERF: a text within a quarter of the limit needs no counting of its UTF-8 bytes.
+            if limit is not None and (text is None or len(text) * 4 > limit) and too_big(message, limit):
                 await self.close(MESSAGE_TOO_BIG, "message too big")
                 raise Disconnected(MESSAGE_TOO_BIG)
-            text = message.get("text")
             if text is not None:
-                return str(text)
+                return text  # type: ignore[no-any-return]
             return bytes(message.get("bytes") or b"")
         if kind == "websocket.disconnect":
             self.state = CLOSED
