@@ -176,8 +176,8 @@ def test_root_path_is_stripped_on_segment_boundary(app):
 
 
 def test_other_scope_types_are_refused(app):
-    with pytest.raises(ValueError, match="websocket"):
-        asyncio.run(app({"type": "websocket"}, None, None))
+    with pytest.raises(ValueError, match="webtransport"):
+        asyncio.run(app({"type": "webtransport"}, None, None))
 
 
 def test_lifespan_runs_hooks():
