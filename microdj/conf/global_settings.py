@@ -97,6 +97,7 @@ ASGI_APPLICATION: str | None = None
 # Dotted paths of packages (each module in them with a ``Command`` class is a command) or of command modules,
 # for manage.py; the settings' own package's ``management/commands/`` is always searched.
 COMMANDS: list[str] = []
+
 # -- WebSockets (microdj.websocket) ----------------------------------------------------------------------
 # Channel layers by alias, as in Django Channels: {"alias": {"BACKEND": "dotted.path", "CONFIG": {...}}}.
 # The default is one in-process layer (groups work within one server process only).
