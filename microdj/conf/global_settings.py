@@ -87,3 +87,13 @@ ASYNC_SAFETY_ALLOW: list[str] = []
 # Callables (or dotted paths) run at ASGI lifespan startup and shutdown; sync or async.
 ON_STARTUP: list = []
 ON_SHUTDOWN: list = []
+
+# ---------------------------------------------------------------------------------------------- cache
+# Cache backends by alias (see microdj.core.cache); "default" is ``microdj.core.cache.cache``.
+CACHES: dict = {"default": {"BACKEND": "microdj.core.cache.backends.locmem.LocMemCache"}}
+# The cache, key prefix and seconds used by UpdateCacheMiddleware/FetchFromCacheMiddleware and cache_page.
+CACHE_MIDDLEWARE_ALIAS = "default"
+CACHE_MIDDLEWARE_KEY_PREFIX = ""
+CACHE_MIDDLEWARE_SECONDS = 600
+# The cache holding sessions of the "cache" session engine.
+SESSION_CACHE_ALIAS = "default"
