@@ -90,9 +90,7 @@ class BaseCache:
         self.default_timeout: int | None = timeout
         options = params.get("OPTIONS", {})
         self._max_entries = _int_option(params.get("max_entries", options.get("MAX_ENTRIES", 300)), 300)
-        self._cull_frequency = _int_option(
-            params.get("cull_frequency", options.get("CULL_FREQUENCY", 3)), 3
-        )
+        self._cull_frequency = _int_option(params.get("cull_frequency", options.get("CULL_FREQUENCY", 3)), 3)
         max_size = options.get("MAX_VALUE_SIZE")
         self.max_value_size: int | None = None if max_size is None else int(max_size)
         self.key_prefix: str = params.get("KEY_PREFIX", "")

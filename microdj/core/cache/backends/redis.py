@@ -32,9 +32,7 @@ try:
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 except ImportError as error:  # pragma: no cover - the redis extra is not installed
-    raise ImportError(
-        "RedisCache needs redis-py: pip install 'microdj[redis]'"
-    ) from error
+    raise ImportError("RedisCache needs redis-py: pip install 'microdj[redis]'") from error
 
 logger = logging.getLogger("microdj.core.cache")
 
@@ -42,7 +40,9 @@ logger = logging.getLogger("microdj.core.cache")
 _OWN_OPTIONS = ("MAX_ENTRIES", "CULL_FREQUENCY", "MAX_VALUE_SIZE", "serializer", "pool_class")
 _UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
 # INCRBY only when the key exists (Django's incr() raises ValueError for a missing key), in one round trip.
-_INCR_IF_EXISTS = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end"
+_INCR_IF_EXISTS = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end"
+)
 
 _live_caches: weakref.WeakSet[RedisCache] = weakref.WeakSet()
 
@@ -120,7 +120,9 @@ class RedisCache(BaseCache):
         index = self._server_index(write)
         pool = self._pools.get(index)
         if pool is None:
-            pool = self._pools[index] = redis.ConnectionPool.from_url(self._servers[index], **self._pool_options)
+            pool = self._pools[index] = redis.ConnectionPool.from_url(
+                self._servers[index], **self._pool_options
+            )
         return redis.Redis(connection_pool=pool, retry=self._pool_options["retry"])
 
     def get_async_client(self, key: str | None = None, *, write: bool = False) -> aioredis.Redis:
