@@ -1,4 +1,4 @@
-"""LocMemCache: LRU culling at MAX_ENTRIES, shared storage per LOCATION; DummyCache; the BaseCache defaults."""
+"""LocMemCache: LRU culling at MAX_ENTRIES, storage shared per LOCATION; DummyCache; BaseCache defaults."""
 
 from __future__ import annotations
 

@@ -66,7 +66,10 @@ def get_key_func(key_func: Callable[[str, str, int], str] | str | None) -> Calla
 def memcache_key_warnings(key: str) -> Iterator[str]:
     """The reasons ``key`` would fail with memcached (Django's portability rules)."""
     if len(key) > MEMCACHE_MAX_KEY_LENGTH:
-        yield f"Cache key will cause errors if used with memcached: {key!r} (longer than {MEMCACHE_MAX_KEY_LENGTH})"
+        yield (
+            f"Cache key will cause errors if used with memcached: {key!r} "
+            f"(longer than {MEMCACHE_MAX_KEY_LENGTH})"
+        )
     if _MEMCACHE_BAD_CHARS.search(key):
         yield f"Cache key contains characters that will cause errors if used with memcached: {key!r}"
 

@@ -79,7 +79,7 @@ os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 class RedisCache(BaseCache):
-    """LOCATION: one Redis URL, or several separated by ``,``/``;`` (writes to the first, reads from the others)."""
+    """LOCATION: a Redis URL, or several joined by ``,``/``;`` (writes to the first, reads from the rest)."""
 
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(params)
