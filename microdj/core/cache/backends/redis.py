@@ -70,6 +70,21 @@ class RedisSerializer:
             return pickle.loads(data)
 
 
+def connection_identity(options: dict[str, Any]) -> dict[str, Any]:
+    """The pool arguments naming the client library to the server, resolved now.
+
+    Left to redis-py, the library version is read from the package metadata (a file) when each connection
+    opens: a blocking call on the event loop of an async client.
+    """
+    if "driver_info" in options or "lib_version" in options:
+        return {}
+    try:
+        from redis.driver_info import DriverInfo
+    except ImportError:  # pragma: no cover - redis-py before 7.1
+        return {"lib_version": redis.__version__}
+    return {"driver_info": DriverInfo(name="redis-py", lib_version=redis.__version__)}
+
+
 def _reset_after_fork() -> None:
     for cache in list(_live_caches):
         cache.reset_pools()
@@ -95,6 +110,7 @@ class RedisCache(BaseCache):
         pool_options.setdefault("socket_timeout", 1.0)
         pool_options.setdefault("socket_connect_timeout", 1.0)
         pool_options.setdefault("retry", Retry(NoBackoff(), 0))
+        pool_options.update(connection_identity(pool_options))
         if "MAX_VALUE_SIZE" not in options:
             self.max_value_size = 8 * 1024 * 1024
         self._pool_options = pool_options
