@@ -98,7 +98,7 @@ class SessionStore(SessionBase):
         raise RuntimeError("Unable to create a new session key.")
 
     def save(self, must_create: bool = False) -> None:
-        """Store the data for the expiry age; with ``must_create``, only if the key is new (else CreateError)."""
+        """Store the data for the expiry age; with ``must_create`` only under a new key (else CreateError)."""
         if self.session_key is None:
             self.create()
             return
