@@ -109,3 +109,13 @@ WEBSOCKET_ALLOWED_ORIGINS: list[str] | None = None
 # Largest message (bytes; text counted as UTF-8) a consumer accepts; a larger one closes with 1009. None: no
 # limit beyond the server's own.
 WEBSOCKET_MAX_MESSAGE_SIZE: int | None = 1024 * 1024
+
+# ---------------------------------------------------------------------------------------------- cache
+# Cache backends by alias (see microdj.core.cache); "default" is ``microdj.core.cache.cache``.
+CACHES: dict = {"default": {"BACKEND": "microdj.core.cache.backends.locmem.LocMemCache"}}
+# The cache, key prefix and seconds used by UpdateCacheMiddleware/FetchFromCacheMiddleware and cache_page.
+CACHE_MIDDLEWARE_ALIAS = "default"
+CACHE_MIDDLEWARE_KEY_PREFIX = ""
+CACHE_MIDDLEWARE_SECONDS = 600
+# The cache holding sessions of the "cache" session engine.
+SESSION_CACHE_ALIAS = "default"
