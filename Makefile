@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install run test stress lint bench bench-e2e clean django-suite
+.PHONY: install run test stress lint bench bench-e2e bench-websocket clean django-suite
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench-e2e: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) .coverage build *.egg-info
+
+# WebSocket echo (in-process and under uvicorn) and group broadcast benchmark.
+bench-websocket: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.bench_websocket --e2e --save
 
 # Django's own tests of the modules microdj mirrors, run against microdj and Django (not part of `make test`).
 django-suite: $(STAMP)

@@ -15,7 +15,8 @@ with every one of its limits set explicitly:
 
 Uploaded files stay in memory while the request's in-memory file bytes stay within
 ``FILE_UPLOAD_MAX_MEMORY_SIZE``; the file that would exceed it moves to a TemporaryUploadedFile. Creating
-that file, and every disk write after it, runs in a worker thread (``anyio.to_thread``), never on the loop.
+that file, and every disk write after it, runs in a worker thread
+(``microdj.utils.concurrency.run_in_thread``), never on the loop.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import re
 from typing import Any
 
 import multipart
-from anyio import to_thread
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
 from microdj.conf import settings
@@ -43,6 +43,7 @@ from microdj.core.files.uploadedfile import InMemoryUploadedFile, TemporaryUploa
 from microdj.core.files.utils import sanitize_upload_name
 from microdj.http.body import DATA_TOO_BIG
 from microdj.http.querydict import QueryDict
+from microdj.utils.concurrency import run_in_thread
 from microdj.utils.datastructures import MultiValueDict
 from microdj.utils.http import parse_header_parameters
 
@@ -209,7 +210,7 @@ class StreamingMultiPartParser:
                     self._start_part(event)
             if self._pending:
                 pending, self._pending = self._pending, []
-                await to_thread.run_sync(self._write, self._disk, pending)
+                await run_in_thread(self._write, self._disk, pending)
             self._complete = self._mp._state is _MP_COMPLETE
         except BaseException as exc:
             self.cleanup()
@@ -359,7 +360,7 @@ class StreamingMultiPartParser:
             raise MalformedMultipartError("Could not decode base64 data: it is truncated.")
         file, self._disk = self._disk, None
         pending, self._pending = self._pending, []
-        await to_thread.run_sync(self._finish, file, pending)
+        await run_in_thread(self._finish, file, pending)
         file.size = self._size  # type: ignore[union-attr]
         self._add_file(file)  # type: ignore[arg-type]
 
@@ -375,7 +376,7 @@ class StreamingMultiPartParser:
 
     async def _spill(self) -> None:
         chunks, self._chunks = self._chunks, []
-        self._disk = await to_thread.run_sync(self._open_temporary, chunks)
+        self._disk = await run_in_thread(self._open_temporary, chunks)
         self._kind = _DISK
 
     def _open_temporary(self, chunks: list[bytes]) -> TemporaryUploadedFile:

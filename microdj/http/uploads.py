@@ -10,11 +10,10 @@ from __future__ import annotations
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from anyio import from_thread, to_thread
-
 from microdj.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from microdj.http.multipartparser import MultiPartParser
 from microdj.http.querydict import QueryDict
+from microdj.utils.concurrency import run_in_thread, run_on_loop
 from microdj.utils.datastructures import MultiValueDict
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ class _ReceivedBody:
 
     def read(self, size: int = -1) -> bytes:
         while not self._ended and (size < 0 or len(self._buffer) < size):
-            chunk = from_thread.run(self._next_chunk)
+            chunk = run_on_loop(self._next_chunk())
             if not chunk:
                 self._ended = True
             self._buffer += chunk
@@ -69,7 +68,7 @@ async def parse_with_handlers(
     """``(POST, FILES)`` of a multipart body, its files made by ``handlers`` (in a worker thread)."""
     stream: Any = BytesIO(body) if body is not None else _ReceivedBody(reader)
     parser = MultiPartParser(meta, stream, handlers, encoding)
-    return await to_thread.run_sync(parser.parse)
+    return await run_in_thread(parser.parse)
 
 
 def close_files(files: MultiValueDict) -> None:
