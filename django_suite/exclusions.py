@@ -12,6 +12,8 @@ import os
 import re
 import unittest
 
+TEMPLATE_REASON = "the template language"
+
 EXCLUDED: dict[str, list[str]] = {
     "the ORM (database transactions, models)": [
         "handlers.tests.TransactionsPerRequestTests",
@@ -20,13 +22,15 @@ EXCLUDED: dict[str, list[str]] = {
         "file_uploads.tests.FileUploadTests.test_unicode_file_name",
     ],
     "authentication (contrib.auth needs the ORM)": [
+        "decorators.tests.DecoratorsTest.test_attributes",
+        "decorators.tests.DecoratorsTest.test_user_passes_test_composition",
         "urlpatterns_reverse.tests.ReverseLazyTest.test_user_permission_with_lazy_reverse",
         "generic_views.test_base.TemplateViewTest.test_resolve_login_required_view",
     ],
     "management commands (a settings file run by django-admin)": [
         "urlpatterns_reverse.tests.ReverseLazySettingsTest",
     ],
-    "the template language": [
+    TEMPLATE_REASON: [
         "handlers.tests_custom_error_handlers.CustomErrorHandlerTests.test_handler_renders_template_response",
         "generic_views.test_base.TemplateViewTest",
         "generic_views.test_base.GetContextDataTest",
@@ -73,6 +77,8 @@ ROOT_ONLY: dict[str, list[str]] = {
 
 # (Not "wsgi.input": Django's test client takes it as the raw body of a request, which is in scope.)
 _WSGI = re.compile(r"\b(WSGIRequest|WSGIHandler|LimitedStream|get_script_name)\b")
+# csrf_tests' token_view renders "{% csrf_token %}" with a Template.
+_CSRF_TOKEN_TAG = re.compile(r"\btoken_view\b")
 WSGI_REASON = "WSGI (the test builds a WSGI request or handler; microdj is ASGI only)"
 
 
@@ -92,11 +98,16 @@ def excluded_reason(test: unittest.TestCase) -> str | None:
         reason = _matches(test_id, ROOT_ONLY)
     if reason is not None:
         return reason
-    method = getattr(test, getattr(test, "_testMethodName", ""), None)
-    try:
-        source = inspect.getsource(method) if method is not None else ""
-    except (OSError, TypeError):
-        source = ""
+    # The test's own source and its class's set-up (a WSGIRequest built in setUp makes every test WSGI).
+    source = ""
+    for name in (getattr(test, "_testMethodName", ""), "setUp"):
+        method = getattr(test, name, None)
+        try:
+            source += inspect.getsource(method) if method is not None else ""
+        except (OSError, TypeError):
+            pass
     if _WSGI.search(source):
         return WSGI_REASON
+    if _CSRF_TOKEN_TAG.search(source):
+        return TEMPLATE_REASON
     return None

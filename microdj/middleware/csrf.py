@@ -130,6 +130,9 @@ def _does_token_match(request_csrf_token: str, csrf_secret: str) -> bool:
     """Compare a well-formed token (masked when 64 long) with the secret in constant time."""
     if len(request_csrf_token) == CSRF_TOKEN_LENGTH:
         request_csrf_token = _unmask_cipher_token(request_csrf_token)
+    if len(request_csrf_token) != CSRF_SECRET_LENGTH:
+        # Callers check the format first; as in Django, a token of any other length is a programming error.
+        raise AssertionError(f"A CSRF token must be {CSRF_SECRET_LENGTH} characters long once unmasked.")
     return constant_time_compare(request_csrf_token, csrf_secret)
 
 

@@ -30,7 +30,8 @@ def _copy_decorator_attributes(wrapper: Callable[..., Any], decorator: Callable[
 
 def _multi_decorate(decorators: Any, method: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate ``method`` with one decorator or an iterable of them (applied so the first runs outermost)."""
-    chain = list(decorators)[::-1] if hasattr(decorators, "__iter__") else [decorators]
+    # A sequence of decorators, as in Django: an unordered iterable (a set) raises TypeError.
+    chain = list(decorators[::-1]) if hasattr(decorators, "__iter__") else [decorators]
 
     def _wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         # A bound method as a function, so decorators see (request, ...) and may set attributes on it.

@@ -250,3 +250,12 @@ def test_streamed_body_through_custom_handlers_in_chunks():
     content = b"0123456789" * 20000  # several chunks of the received body
     response = Client().post("/custom/", {"f": upload("big.txt", content)})
     assert response.json()["files"] == {"f": [content.upper().decode()]}
+
+
+def test_memory_handler_measures_a_seekable_body():
+    handler = MemoryFileUploadHandler()
+    with override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=10):
+        handler.handle_raw_input(io.BytesIO(b"x" * 15), {}, 0, "B")
+        assert handler.activated is False
+        handler.handle_raw_input(object(), {}, 5, "B")  # not seekable: the declared length decides
+        assert handler.activated is True

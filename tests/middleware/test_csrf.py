@@ -501,3 +501,12 @@ def test_handler_test_client_does_not_enforce_by_default(csrf_site) -> None:
         assert relaxed.post("/form/", {"name": "r"}).content == b"sync got r"
     finally:
         relaxed.close()
+
+
+def test_token_comparison_refuses_a_token_of_the_wrong_length() -> None:
+    from microdj.middleware import csrf
+
+    secret = "a" * csrf.CSRF_SECRET_LENGTH
+    assert csrf._does_token_match(secret, secret) is True
+    with pytest.raises(AssertionError):
+        csrf._does_token_match("a" * 16, secret)

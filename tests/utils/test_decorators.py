@@ -500,3 +500,14 @@ def test_django_written_middleware_in_the_handler(site, url: str) -> None:
     assert site.get(url, headers={"if-none-match": etag}).status_code == 304
     assert site.get(url, headers={"x-block": "1"}).status_code == 403
     assert site.get(url[:-1]).status_code == 301
+
+
+def test_method_decorator_refuses_an_unordered_iterable_as_django():
+    from microdj.utils.decorators import method_decorator
+
+    with pytest.raises(TypeError, match="'set' object is not subscriptable"):
+
+        @method_decorator({lambda f: f}, "method")
+        class Decorated:
+            def method(self):
+                return None

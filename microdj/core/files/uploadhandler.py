@@ -9,7 +9,7 @@ returns one wins), then ``upload_complete()`` once, or ``upload_interrupted()`` 
 from __future__ import annotations
 
 import os
-from io import BytesIO
+from io import BytesIO, UnsupportedOperation
 from typing import Any
 
 from microdj.conf import settings
@@ -148,8 +148,16 @@ class MemoryFileUploadHandler(FileUploadHandler):
         boundary: str,
         encoding: str | None = None,
     ) -> tuple[Any, Any] | None:
-        # A body past the memory limit leaves its files to the next handler (to disk).
-        self.activated = content_length <= settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        # A body past the memory limit leaves its files to the next handler (to disk). A seekable body is
+        # measured, as its declared length may be understated (or absent).
+        stream = getattr(input_data, "_stream", input_data)
+        try:
+            content_length = stream.seek(0, os.SEEK_END)
+        except (UnsupportedOperation, AttributeError):
+            pass
+        else:
+            stream.seek(0)
+        self.activated = content_length is not None and content_length <= settings.FILE_UPLOAD_MAX_MEMORY_SIZE
         return None
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
