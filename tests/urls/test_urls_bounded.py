@@ -81,3 +81,11 @@ def test_self_including_list_behind_a_prefix_that_cannot_be_flattened():
     assert resolver.reverse("end") == "loop/end/"  # the later include first, as Django orders them
     with pytest.raises(Resolver404):
         resolver.resolve("/loop/nothing/")
+
+
+def test_system_checks_walk_an_include_cycle_once():
+    from microdj.core.checks.urls import check_url_config
+    from microdj.test import override_settings
+
+    with override_settings(ROOT_URLCONF="tests.urls.urlconf_cycle_a"):
+        assert isinstance(check_url_config(None), list)

@@ -24,14 +24,21 @@ Pattern = RoutePattern | RegexPattern
 
 
 def _walk(
-    resolver: URLResolver, namespaces: tuple[str, ...] = (), parents: tuple[Pattern, ...] = ()
+    resolver: URLResolver,
+    namespaces: tuple[str, ...] = (),
+    parents: tuple[Pattern, ...] = (),
+    above: frozenset[int] = frozenset(),
 ) -> Iterator[tuple[URLPattern | URLResolver, tuple[str, ...], tuple[Pattern, ...]]]:
-    """Every entry below ``resolver`` with the instance namespaces and prefix patterns above it."""
+    """Every entry below ``resolver`` with the instance namespaces and prefix patterns above it.
+
+    An include of a URLconf already above it (an include cycle) is checked once, not walked again.
+    """
+    above = above | {id(resolver.urlconf_module)}
     for entry in resolver.url_patterns:
         yield entry, namespaces, parents
-        if isinstance(entry, URLResolver):
+        if isinstance(entry, URLResolver) and id(entry.urlconf_module) not in above:
             inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
-            yield from _walk(entry, inner, (*parents, entry.pattern))
+            yield from _walk(entry, inner, (*parents, entry.pattern), above)
 
 
 def _compiled_regex(pattern: Pattern) -> str:

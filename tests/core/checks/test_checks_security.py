@@ -18,7 +18,7 @@ def deploy_ids():
 
 def test_a_hardened_project_passes(override):
     override(
-        MIDDLEWARE=[SECURITY, SESSION, CSRF],
+        MIDDLEWARE=[SECURITY, SESSION, CSRF, base.CLICKJACKING_MIDDLEWARE],
         SECRET_KEY=STRONG,
         DEBUG=False,
         ALLOWED_HOSTS=["example.com"],
@@ -36,6 +36,7 @@ def test_a_bare_project_warns(override):
     override(MIDDLEWARE=[], SECRET_KEY="short", DEBUG=True, ALLOWED_HOSTS=[])
     assert deploy_ids() == [
         "security.W001",
+        "security.W002",
         "security.W003",
         "security.W009",
         "security.W018",
