@@ -9,11 +9,9 @@ from microdj.test import override_settings
 
 STRONG_KEY = "x7#k2!p9@m4$q8%w1^e6&r3*t5(y0)u-i_o=p+a" + "s9d8f7g6h5j4"
 WEAK_KEY = "short"
-# Django's checks that microdj has no counterpart for here: clickjacking (until microdj has that
-# middleware) and INSTALLED_APPS-based session warnings (microdj has no INSTALLED_APPS).
+# Django's checks that microdj has no counterpart for here: INSTALLED_APPS-based session warnings (microdj
+# has no INSTALLED_APPS).
 NOT_COMPARED = {
-    "security.W002",
-    "security.W019",
     "security.W010",
     "security.W012",
     "security.W013",
@@ -24,11 +22,13 @@ DJANGO_MIDDLEWARE = {
     "security": "django.middleware.security.SecurityMiddleware",
     "session": "django.contrib.sessions.middleware.SessionMiddleware",
     "csrf": "django.middleware.csrf.CsrfViewMiddleware",
+    "clickjacking": "django.middleware.clickjacking.XFrameOptionsMiddleware",
 }
 MICRODJ_MIDDLEWARE = {
     "security": "microdj.middleware.security.SecurityMiddleware",
     "session": "microdj.contrib.sessions.middleware.SessionMiddleware",
     "csrf": "microdj.middleware.csrf.CsrfViewMiddleware",
+    "clickjacking": "microdj.middleware.clickjacking.XFrameOptionsMiddleware",
 }
 
 SCENARIOS = {
@@ -36,7 +36,7 @@ SCENARIOS = {
     "security defaults": {"MIDDLEWARE": ["security"]},
     "hsts only": {"MIDDLEWARE": ["security"], "SECURE_HSTS_SECONDS": 3600, "SECURE_SSL_REDIRECT": True},
     "hardened": {
-        "MIDDLEWARE": ["security", "session", "csrf"],
+        "MIDDLEWARE": ["security", "session", "csrf", "clickjacking"],
         "SECURE_HSTS_SECONDS": 3600,
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "SECURE_HSTS_PRELOAD": True,
@@ -61,6 +61,10 @@ SCENARIOS = {
         "SECURE_CROSS_ORIGIN_OPENER_POLICY": "nonsense",
     },
     "list policy": {"MIDDLEWARE": ["security"], "SECURE_REFERRER_POLICY": ["origin", "same-origin"]},
+    "frames from the same origin": {
+        "MIDDLEWARE": ["security", "clickjacking"],
+        "X_FRAME_OPTIONS": "SAMEORIGIN",
+    },
 }
 
 
