@@ -36,6 +36,7 @@ EXCLUDED: dict[str, list[str]] = {
         "generic_views.test_base.GetContextDataTest",
         "generic_views.test_base.SingleObjectTemplateResponseMixinTest",
         "csrf_tests.test_context_processor",
+        "csrf_tests.tests.CsrfInErrorHandlingViewsTests",  # its handler404 renders a Template
         "middleware_exceptions.tests.MiddlewareTests.test_templateresponse_from_process_view_rendered",
         "middleware_exceptions.tests.MiddlewareTests.test_templateresponse_from_process_view_passed_to_process_template_response",
         "middleware_exceptions.tests.MiddlewareTests.test_process_template_response",
@@ -77,8 +78,8 @@ ROOT_ONLY: dict[str, list[str]] = {
 
 # (Not "wsgi.input": Django's test client takes it as the raw body of a request, which is in scope.)
 _WSGI = re.compile(r"\b(WSGIRequest|WSGIHandler|LimitedStream|get_script_name)\b")
-# csrf_tests' token_view renders "{% csrf_token %}" with a Template.
-_CSRF_TOKEN_TAG = re.compile(r"\btoken_view\b")
+# csrf_tests' views that render a Template ("{% csrf_token %}", a request context processor).
+_CSRF_TOKEN_TAG = re.compile(r"\b(token_view|non_token_view_using_request_processor)\b")
 WSGI_REASON = "WSGI (the test builds a WSGI request or handler; microdj is ASGI only)"
 
 
