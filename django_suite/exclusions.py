@@ -37,6 +37,7 @@ EXCLUDED: dict[str, list[str]] = {
         "generic_views.test_base.SingleObjectTemplateResponseMixinTest",
         "csrf_tests.test_context_processor",
         "csrf_tests.tests.CsrfInErrorHandlingViewsTests",  # its handler404 renders a Template
+        "handlers.tests.HandlerRequestTests.test_invalid_urls",  # reads the 404 template's context
         "middleware_exceptions.tests.MiddlewareTests.test_templateresponse_from_process_view_rendered",
         "middleware_exceptions.tests.MiddlewareTests.test_templateresponse_from_process_view_passed_to_process_template_response",
         "middleware_exceptions.tests.MiddlewareTests.test_process_template_response",
