@@ -21,7 +21,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from microdj.conf import settings
 from microdj.core.exceptions import DisallowedRedirect
 from microdj.core.serializers.json import DjangoJSONEncoder
-from microdj.http import ranges
+from microdj.http import conditional, ranges
 from microdj.http.response_base import BadHeaderError, HttpResponseBase, ResponseHeaders
 from microdj.utils.encoding import iri_to_uri
 from microdj.utils.functional import cached_property
@@ -237,9 +237,7 @@ class StreamingHttpResponse(HttpResponseBase):
 
 
 # The headers a 304 keeps from the 200 it replaces.
-_NOT_MODIFIED_HEADERS = frozenset(
-    {"cache-control", "content-location", "date", "etag", "expires", "last-modified", "vary"}
-)
+_NOT_MODIFIED_HEADERS = frozenset(name.lower() for name in conditional.NOT_MODIFIED_HEADERS)
 
 # Content-Type for files whose guessed encoding browsers would otherwise decompress on the fly.
 _COMPRESSED_TYPES = {
@@ -273,10 +271,11 @@ class FileResponse(StreamingHttpResponse):
     def apply_request(self, request: Any) -> None:
         """Answer ``request``'s conditional and Range headers (a microdj addition; Django's ignores them).
 
-        For a 200 to GET or HEAD: set Last-Modified from the file's mtime (unless set); 304 when
-        If-None-Match matches the ETag header or If-Modified-Since is not older than Last-Modified. For a
-        GET of a seekable file of known size: 206 for satisfiable ranges (multipart/byteranges for more
-        than one), 416 when none is, the whole file when If-Range no longer holds or the set is ignored.
+        For a 200 to GET or HEAD: set Last-Modified from the file's mtime (unless set); 412 or 304 when
+        the preconditions (:mod:`microdj.http.conditional`) say so against the ETag header and
+        Last-Modified. For a GET of a seekable file of known size: 206 for satisfiable ranges
+        (multipart/byteranges for more than one), 416 when none is, the whole file when If-Range no longer
+        holds or the set is ignored.
         """
         filelike = self.file_to_stream
         if self.status_code != 200 or filelike is None or request.method not in ("GET", "HEAD"):
@@ -284,8 +283,12 @@ class FileResponse(StreamingHttpResponse):
         last_modified = self._last_modified(filelike)
         etag = self.headers.get("ETag")
         meta = request.META
-        if ranges.is_not_modified(meta, etag, last_modified):
+        status = conditional.precondition_status(meta, request.method, etag, last_modified)
+        if status == conditional.NOT_MODIFIED:
             self._not_modified()
+            return
+        if status == conditional.PRECONDITION_FAILED:
+            self._empty(status)
             return
         size = self._file_size
         if size is None:
@@ -295,7 +298,7 @@ class FileResponse(StreamingHttpResponse):
         if request.method != "GET" or not header:
             return
         if_range = meta.get("HTTP_IF_RANGE")
-        if if_range is not None and not ranges.if_range_holds(if_range, etag, last_modified):
+        if if_range is not None and not conditional.if_range_holds(if_range, etag, last_modified):
             return
         spans = ranges.parse_byte_ranges(header, size)
         if spans is None:
@@ -303,12 +306,8 @@ class FileResponse(StreamingHttpResponse):
         base = self._file_base
         assert base is not None
         if not spans:
-            self.status_code = 416
+            self._empty(416)
             self.headers["Content-Range"] = f"bytes */{size}"
-            self.headers["Content-Length"] = "0"
-            for name in ("Content-Type", "Content-Disposition"):
-                self.headers.pop(name)
-            self._replace_iterator(iter(()))
             return
         self.status_code = 206
         if len(spans) == 1:
@@ -348,6 +347,14 @@ class FileResponse(StreamingHttpResponse):
         for name in list(self.headers):
             if name.lower() not in _NOT_MODIFIED_HEADERS:
                 del self.headers[name]
+        self._replace_iterator(iter(()))
+
+    def _empty(self, status: int) -> None:
+        """Become a ``status`` response without a body (or the file's Content-Type and disposition)."""
+        self.status_code = status
+        self.headers["Content-Length"] = "0"
+        for name in ("Content-Type", "Content-Disposition"):
+            self.headers.pop(name)
         self._replace_iterator(iter(()))
 
     def _replace_iterator(self, iterator: Iterator[bytes]) -> None:

@@ -10,8 +10,7 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction
 
 from microdj.http import HttpResponseNotAllowed
-from microdj.middleware.http import ConditionalGetMiddleware
-from microdj.utils.cache import get_conditional_response
+from microdj.middleware.http import ConditionalGetMiddleware, get_conditional_response
 from microdj.utils.decorators import decorator_from_middleware
 from microdj.utils.http import http_date, quote_etag
 from microdj.utils.log import log_response
