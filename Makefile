@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install run test stress lint bench bench-e2e clean
+.PHONY: install run test stress lint typecheck bench bench-e2e clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ stress: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check microdj tests examples benchmarks
 	$(BIN)/ruff format --check microdj tests examples benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -17,7 +17,7 @@ SECRET_KEY_FALLBACKS: list[str] = []
 
 APPEND_SLASH = True
 PREPEND_WWW = False
-DISALLOWED_USER_AGENTS: list = []
+DISALLOWED_USER_AGENTS: list[object] = []
 
 DEFAULT_CHARSET = "utf-8"
 DEFAULT_CONTENT_TYPE = "text/html"
@@ -85,5 +85,5 @@ ASYNC_SAFETY: str | None = None
 ASYNC_SAFETY_ALLOW: list[str] = []
 
 # Callables (or dotted paths) run at ASGI lifespan startup and shutdown; sync or async.
-ON_STARTUP: list = []
-ON_SHUTDOWN: list = []
+ON_STARTUP: list[object] = []
+ON_SHUTDOWN: list[object] = []

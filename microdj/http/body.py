@@ -78,7 +78,8 @@ class BodyReader:
                 if self.content_length is not None and self.received > self.content_length:
                     self.done = True
                     raise BadRequest("The request body is longer than its Content-Length.")
-            return data
+            result: bytes = data
+            return result
         if kind == "http.disconnect":
             self.done = True
             raise RequestAborted("The client disconnected while sending the request body.")
@@ -113,7 +114,7 @@ class BodyReader:
             if task not in sweeper.expired:
                 raise
             sweeper.expired.discard(task)
-            task.uncancel()  # type: ignore[union-attr]
+            task.uncancel()
             self.done = True
             raise RequestTimeout(
                 f"The client did not send the request body within {timeout} seconds."

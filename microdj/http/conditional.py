@@ -30,7 +30,15 @@ __all__ = [
 ]
 
 #: The headers a 304 keeps from the 2xx it replaces (RFC 9110 section 15.4.5, plus Last-Modified).
-NOT_MODIFIED_HEADERS = ("Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Last-Modified", "Vary")
+NOT_MODIFIED_HEADERS = (
+    "Cache-Control",
+    "Content-Location",
+    "Date",
+    "ETag",
+    "Expires",
+    "Last-Modified",
+    "Vary",
+)
 
 NOT_MODIFIED = 304
 PRECONDITION_FAILED = 412

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from microdj.http.multipartparser import MultiPartParser
     from microdj.urls.resolvers import ResolverMatch
 
+__all__ = ["HttpHeaders", "HttpRequest", "RawPostDataException", "UnreadablePostError"]
+
 RAISE_ERROR = object()
 # The multipart parser class, imported on first use (see HttpRequest._multipart_parser).
 _multipart_parser_class: type[MultiPartParser] | None = None
@@ -53,6 +55,11 @@ class HttpRequest:
     urlconf: Any = None
     resolver_match: ResolverMatch | None = None
     scope: dict[str, Any]
+    _receive: Receive
+    # Set by middleware when it is installed (annotations only: absent until set): ``session`` by
+    # SessionMiddleware, ``csrf_processing_done`` by CsrfViewMiddleware.
+    session: Any
+    csrf_processing_done: bool
 
     def __init__(self) -> None:
         # An empty request, as Django's HttpRequest(): everything is set up front.
@@ -206,11 +213,11 @@ class HttpRequest:
         return content_type, params
 
     @cached_property
-    def content_type(self) -> str:
+    def content_type(self) -> str | None:
         return self._content_type_params()[0]
 
     @cached_property
-    def content_params(self) -> dict[str, str]:
+    def content_params(self) -> dict[str, str] | None:
         return self._content_type_params()[1]
 
     @property
@@ -350,7 +357,8 @@ class HttpRequest:
                 location = self._current_scheme_host + location.removeprefix("//")
             else:
                 location = urljoin(self._current_scheme_host + self.path, location)
-        return iri_to_uri(location)
+        result: str = iri_to_uri(location)
+        return result
 
     def get_signed_cookie(
         self, key: str, default: Any = RAISE_ERROR, salt: str = "", max_age: int | None = None
@@ -405,7 +413,8 @@ class HttpRequest:
         """Receive the whole body and return it; afterwards ``request.body`` works anywhere."""
         body = self.__dict__.get("_body")
         if body is not None:
-            return body
+            result: bytes = body
+            return result
         if self._read_started:
             raise RawPostDataException("You cannot access body after reading from request's data stream")
         reader = self._reader

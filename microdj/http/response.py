@@ -13,7 +13,7 @@ import secrets
 import warnings
 from collections.abc import AsyncIterator, Iterable, Iterator
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -31,6 +31,9 @@ from microdj.utils.http import (
     http_date,
     parse_http_date_safe,
 )
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest
 
 __all__ = [
     "BadHeaderError",
@@ -228,12 +231,16 @@ class StreamingHttpResponse(HttpResponseBase):
                 Warning,
                 stacklevel=2,
             )
-            for chunk in await sync_to_async(list)(self.streaming_content):
+            for chunk in await sync_to_async(_to_list)(self.streaming_content):
                 yield chunk
 
     def getvalue(self) -> bytes:
         """Consume the (sync) body and return it."""
         return b"".join(self.streaming_content)
+
+
+def _to_list(iterable: Iterable[bytes]) -> list[bytes]:
+    return list(iterable)
 
 
 # The headers a 304 keeps from the 200 it replaces.
@@ -268,7 +275,7 @@ class FileResponse(StreamingHttpResponse):
         self._no_explicit_content_type = kwargs.get("content_type") is None
         super().__init__(*args, **kwargs)
 
-    def apply_request(self, request: Any) -> None:
+    def apply_request(self, request: HttpRequest) -> None:
         """Answer ``request``'s conditional and Range headers (a microdj addition; Django's ignores them).
 
         For a 200 to GET or HEAD: set Last-Modified from the file's mtime (unless set); 412 or 304 when
@@ -410,6 +417,9 @@ class HttpResponseRedirectBase(HttpResponse):
 
     allowed_schemes = ["http", "https", "ftp"]
 
+    #: The status used instead of ``status_code`` when the redirect must keep the method and body.
+    status_code_preserve_request: int
+
     def __init__(self, redirect_to: Any, preserve_request: bool = False, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self["Location"] = iri_to_uri(redirect_to)
@@ -457,7 +467,12 @@ class HttpResponseNotModified(HttpResponse):
         super().__init__(*args, **kwargs)
         del self["content-type"]
 
-    @HttpResponse.content.setter
+    @property
+    def content(self) -> bytes:
+        """The body: always empty."""
+        return b"".join(self._container)
+
+    @content.setter
     def content(self, value: Any) -> None:
         if value:
             raise AttributeError("You cannot set content to a 304 (Not Modified) response")

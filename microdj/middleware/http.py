@@ -63,7 +63,9 @@ class ConditionalGetMiddleware(MiddlewareMixin):
         date = response.get("Last-Modified")
         last_modified = parse_http_date_safe(date) if date else None
         if etag or last_modified:
-            answer = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+            answer = get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
             return answer or response
         return response
 

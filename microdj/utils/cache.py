@@ -55,7 +55,7 @@ def patch_cache_control(response: Any, **kwargs: Any) -> None:
             cc[name].add(value)
         else:
             cc[name] = value
-    rendered = []
+    rendered: list[str] = []
     for name, values in cc.items():
         if isinstance(values, set):
             # A bare no-cache covers every field-named one.

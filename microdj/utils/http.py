@@ -284,7 +284,8 @@ def _parse_parameters(line: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         return simple[1].lower(), tuple(found.items())
     message = Message()
     message["content-type"] = line
-    params = message.get_params()
+    # An RFC 2231 value comes as a (charset, language, value) tuple, which the stubs do not say.
+    params: list[tuple[str, Any]] = message.get_params() or []
     key = params.pop(0)[0].lower()
     parsed: dict[str, str] = {}
     for name, value in params:

@@ -9,9 +9,12 @@ import html
 import sys
 import traceback
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from microdj.http.response import HttpResponseNotFound, HttpResponseServerError
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest
 
 _STYLE = (
     "body{font:14px sans-serif;margin:0}"
@@ -31,7 +34,7 @@ def _page(title: str, summary: str, body: str) -> str:
     )
 
 
-def _request_table(request: Any) -> str:
+def _request_table(request: HttpRequest) -> str:
     rows = [("Request Method", request.method or ""), ("Request URL", request.path)]
     match = getattr(request, "resolver_match", None)
     if match is not None:
@@ -41,7 +44,7 @@ def _request_table(request: Any) -> str:
 
 
 def technical_500_response(
-    request: Any,
+    request: HttpRequest,
     exc_type: type[BaseException] | None = None,
     exc_value: BaseException | None = None,
     tb: TracebackType | None = None,
@@ -59,9 +62,9 @@ def technical_500_response(
     return response
 
 
-def technical_404_response(request: Any, exception: BaseException) -> HttpResponseNotFound:
+def technical_404_response(request: HttpRequest, exception: BaseException) -> HttpResponseNotFound:
     """A 404 page listing the URL patterns that were tried (DEBUG only)."""
-    tried = []
+    tried: list[Any] = []
     error = exception.args[0] if exception.args else None
     if isinstance(error, dict):
         tried = error.get("tried", []) or []

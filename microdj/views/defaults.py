@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from microdj.http.response import (
     HttpResponseBadRequest,
@@ -10,6 +10,9 @@ from microdj.http.response import (
     HttpResponseNotFound,
     HttpResponseServerError,
 )
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest
 
 _PAGE = (
     '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>{title}</title>\n</head>\n<body>\n'
@@ -29,21 +32,21 @@ BAD_REQUEST_BODY = error_page("Bad Request (400)")
 FORBIDDEN_BODY = error_page("403 Forbidden")
 
 
-def page_not_found(request: Any, exception: BaseException | None = None) -> HttpResponseNotFound:
+def page_not_found(request: HttpRequest, exception: BaseException | None = None) -> HttpResponseNotFound:
     """404: the resource does not exist."""
     return HttpResponseNotFound(NOT_FOUND_BODY)
 
 
-def server_error(request: Any) -> HttpResponseServerError:
+def server_error(request: HttpRequest) -> HttpResponseServerError:
     """500: an unhandled error; no internals are shown."""
     return HttpResponseServerError(SERVER_ERROR_BODY)
 
 
-def bad_request(request: Any, exception: BaseException | None = None) -> HttpResponseBadRequest:
+def bad_request(request: HttpRequest, exception: BaseException | None = None) -> HttpResponseBadRequest:
     """400: the request is malformed."""
     return HttpResponseBadRequest(BAD_REQUEST_BODY)
 
 
-def permission_denied(request: Any, exception: BaseException | None = None) -> HttpResponseForbidden:
+def permission_denied(request: HttpRequest, exception: BaseException | None = None) -> HttpResponseForbidden:
     """403: the user may not do this."""
     return HttpResponseForbidden(FORBIDDEN_BODY)

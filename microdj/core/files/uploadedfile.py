@@ -80,7 +80,8 @@ class TemporaryUploadedFile(UploadedFile):
 
     def temporary_file_path(self) -> str:
         """Full path of the temporary file."""
-        return self.file.name
+        name: str = self.file.name
+        return name
 
     def close(self) -> None:
         """Close and delete the temporary file (a file already moved away is no error)."""
