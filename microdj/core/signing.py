@@ -203,11 +203,8 @@ class Signer:
     def unsign_object(self, signed_obj: str, serializer: type = JSONSerializer, **kwargs: Any) -> Any:
         """Verify and decode an object made by sign_object(); ``kwargs`` go to unsign() (e.g. max_age)."""
         base64d = self.unsign(signed_obj, **kwargs).encode()
-        if base64d[:1] == b".":
-            # The compression flag is part of the signed value, so only signed data is ever decompressed.
-            data = zlib.decompress(b64_decode(base64d[1:]))
-        else:
-            data = b64_decode(base64d)
+        # The compression flag is part of the signed value, so only signed data is ever decompressed.
+        data = zlib.decompress(b64_decode(base64d[1:])) if base64d[:1] == b"." else b64_decode(base64d)
         return serializer().loads(data)
 
 

@@ -37,7 +37,7 @@ LOOP_READ_MESSAGE = (
 class BodyReader:
     """Pulls body chunks from ASGI ``receive``, checking the declared length and the read timeout."""
 
-    __slots__ = ("_receive", "content_length", "received", "done", "timeout", "_waited", "_loop")
+    __slots__ = ("_loop", "_receive", "_waited", "content_length", "done", "received", "timeout")
 
     def __init__(
         self,

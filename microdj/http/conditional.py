@@ -20,9 +20,9 @@ from typing import Any
 from microdj.utils.http import parse_etags, parse_http_date_safe
 
 __all__ = [
+    "NOT_MODIFIED",
     "NOT_MODIFIED_HEADERS",
     "PRECONDITION_FAILED",
-    "NOT_MODIFIED",
     "if_range_holds",
     "precondition_status",
     "strong_match",
@@ -85,16 +85,21 @@ def precondition_status(
     if if_match:
         if not _if_match_passes(etag, if_match):
             return PRECONDITION_FAILED
-    elif (since := _date(meta.get("HTTP_IF_UNMODIFIED_SINCE"))) is not None:
-        if last_modified is None or last_modified > since:
-            return PRECONDITION_FAILED
+    elif (since := _date(meta.get("HTTP_IF_UNMODIFIED_SINCE"))) is not None and (
+        last_modified is None or last_modified > since
+    ):
+        return PRECONDITION_FAILED
     if_none_match = parse_etags(meta.get("HTTP_IF_NONE_MATCH", ""))
     if if_none_match:
         if not _if_none_match_passes(etag, if_none_match):
             return NOT_MODIFIED if method in _SAFE_METHODS else PRECONDITION_FAILED
-    elif method in _SAFE_METHODS and (since := _date(meta.get("HTTP_IF_MODIFIED_SINCE"))) is not None:
-        if last_modified is not None and last_modified <= since:
-            return NOT_MODIFIED
+    elif (
+        method in _SAFE_METHODS
+        and (since := _date(meta.get("HTTP_IF_MODIFIED_SINCE"))) is not None
+        and last_modified is not None
+        and last_modified <= since
+    ):
+        return NOT_MODIFIED
     return None
 
 

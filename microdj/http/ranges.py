@@ -10,6 +10,7 @@ for such sets). The preconditions, ``If-Range`` among them, are :mod:`microdj.ht
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 __all__ = [
@@ -57,7 +58,7 @@ def parse_byte_ranges(header: str, size: int) -> list[Span] | None:
         if start < size:
             spans.append((start, size if not last else min(int(last) + 1, size)))
     ordered = sorted(spans)
-    for (_, stop), (start, _) in zip(ordered, ordered[1:], strict=False):
+    for (_, stop), (start, _) in pairwise(ordered):
         if start < stop:
             return None
     return spans

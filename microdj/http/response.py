@@ -107,7 +107,7 @@ class HttpResponse(HttpResponseBase):
             if hasattr(value, "close"):
                 try:
                     value.close()
-                except Exception:
+                except Exception:  # noqa: BLE001, S110 - as Django: the content is read, whatever close() does
                     pass
         else:
             content = self.make_bytes(value)

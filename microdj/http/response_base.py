@@ -271,8 +271,9 @@ class HttpResponseBase:
             else:
                 lines.append((name.encode("ascii"), value.encode("latin-1")))
         if self._cookies:
-            for morsel in self._cookies.values():
-                lines.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
+            lines.extend(
+                (b"set-cookie", morsel.OutputString().encode("latin-1")) for morsel in self._cookies.values()
+            )
         return lines
 
     def serialize_headers(self) -> bytes:
@@ -407,7 +408,7 @@ class HttpResponseBase:
         for closer in closers:
             try:
                 closer()
-            except Exception:
+            except Exception:  # noqa: BLE001, S110 - one closer failing must not keep the others from running
                 pass
         closers.clear()
         self.closed = True

@@ -38,7 +38,7 @@ REASON_BAD_ORIGIN = "Origin checking failed - %s does not match any trusted orig
 REASON_NO_REFERER = "Referer checking failed - no Referer."
 REASON_BAD_REFERER = "Referer checking failed - %s does not match any trusted origins."
 REASON_NO_CSRF_COOKIE = "CSRF cookie not set."
-REASON_CSRF_TOKEN_MISSING = "CSRF token missing."
+REASON_CSRF_TOKEN_MISSING = "CSRF token missing."  # noqa: S105 - a message, not a secret
 REASON_MALFORMED_REFERER = "Referer checking failed - Referer is malformed."
 REASON_INSECURE_REFERER = "Referer checking failed - Referer is insecure while host is secure."
 # Phrases completing "CSRF cookie ..." or "CSRF token from ...".
@@ -279,10 +279,10 @@ class CsrfViewMiddleware(MiddlewareMixin):
         if not is_same_domain(parsed.netloc, good):
             raise RejectRequest(REASON_BAD_REFERER % parsed.geturl())
 
-    def _bad_token_message(self, reason: str, token_source: str) -> str:
-        if token_source != "POST":
-            token_source = f"the {_header_display_name(token_source)!r} HTTP header"
-        return f"CSRF token from {token_source} {reason}."
+    def _bad_token_message(self, reason: str, source: str) -> str:
+        if source != "POST":
+            source = f"the {_header_display_name(source)!r} HTTP header"
+        return f"CSRF token from {source} {reason}."
 
     def _check_token(self, request: HttpRequest) -> None:
         """Raise RejectRequest unless the request's token matches its secret."""

@@ -124,7 +124,7 @@ def _leading_literal(text: str) -> str:
 class _Level:
     """One pattern of an entry's chain, as regex fragments for the flattened regexes."""
 
-    __slots__ = ("plain", "capture", "groups", "literal", "complete", "named", "defaults")
+    __slots__ = ("capture", "complete", "defaults", "groups", "literal", "named", "plain")
 
     def __init__(
         self,
@@ -236,20 +236,20 @@ class Entry:
     """One leaf of the flattened tree: its position, regex, parameter plan and precomputed match data."""
 
     __slots__ = (
-        "index",
-        "regex",
         "alternative",
-        "steps",
-        "has_args",
-        "levels",
-        "static_path",
-        "literal",
-        "base",
-        "static_attrs",
-        "flat",
-        "extra",
         "app_names",
+        "base",
+        "extra",
+        "flat",
+        "has_args",
+        "index",
+        "levels",
+        "literal",
         "namespaces",
+        "regex",
+        "static_attrs",
+        "static_path",
+        "steps",
     )
 
     def __init__(self, index: int, chain: list[URLResolver], leaf: Any) -> None:

@@ -263,7 +263,7 @@ class CaseInsensitiveMapping(Mapping[str, Any]):
     def _unpack_items(data: Any) -> Iterator[tuple[str, Any]]:
         """Yield ``(key, value)`` pairs from a mapping or an iterable of pairs, validating the pairs."""
         # PERF: the plain dict test comes first; it avoids the slower ABC instance check.
-        if isinstance(data, dict) or isinstance(data, Mapping):
+        if isinstance(data, dict) or isinstance(data, Mapping):  # noqa: SIM101
             yield from data.items()
             return
         for index, pair in enumerate(data):

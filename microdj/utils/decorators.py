@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
-
 if TYPE_CHECKING:
     _ClassMethod = classmethod[Any, ..., Any]
 else:  # classmethod cannot be subscripted at run time before Python 3.12
     _ClassMethod = classmethod
 
 
-class classonlymethod(_ClassMethod):
+class classonlymethod(_ClassMethod):  # noqa: N801 - Django's name
     """A classmethod that refuses to be called through an instance."""
 
     def __get__(self, instance: Any, cls: type | None = None) -> Any:
@@ -140,7 +139,7 @@ def make_middleware_decorator(middleware_class: type) -> Callable[..., Any]:
                         return result
                     try:
                         response = await view_func(request, *args, **kwargs)
-                    except Exception as exc:
+                    except Exception as exc:  # noqa: BLE001 - process_exception() decides, as in the chain
                         return on_error(request, exc)
                     return after(request, response)
 
@@ -153,7 +152,7 @@ def make_middleware_decorator(middleware_class: type) -> Callable[..., Any]:
                         return result
                     try:
                         response = view_func(request, *args, **kwargs)
-                    except Exception as exc:
+                    except Exception as exc:  # noqa: BLE001 - process_exception() decides, as in the chain
                         return on_error(request, exc)
                     return after(request, response)
 

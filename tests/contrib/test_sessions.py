@@ -334,7 +334,7 @@ def test_async_dict_interface():
         await s.aupdate({"c": 3})
         assert list(await s.akeys()) == ["a", "b", "c"]
         assert list(await s.avalues()) == [1, 2, 3]
-        assert list(await s.aitems())[0] == ("a", 1)
+        assert next(iter(await s.aitems())) == ("a", 1)
         assert await s.apop("c") == 3 and await s.apop("c", None) is None
         await s.aset_test_cookie()
         assert await s.atest_cookie_worked()

@@ -79,8 +79,9 @@ def normalise(result: dict[str, Any], mask_cookies: Sequence[str] = ()) -> Answe
     cookies: dict[str, str] = {}
     for raw_name, raw_value in result["headers"]:
         name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
-        for stamp in HTTP_DATE.findall(value):
-            dates.append(email.utils.parsedate_to_datetime(stamp).timestamp())
+        dates.extend(
+            email.utils.parsedate_to_datetime(stamp).timestamp() for stamp in HTTP_DATE.findall(value)
+        )
         value = HTTP_DATE.sub("<date>", value)
         if name == "set-cookie":
             # Max-Age computed from an expires datetime may differ by a second, as the dates.

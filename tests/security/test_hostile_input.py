@@ -161,12 +161,12 @@ class Case:
     marks: tuple = ()
 
 
-def post(id: str, path: str, body: bytes, content_type: bytes | None = MULTIPART, **kwargs: Any) -> Case:
+def post(case_id: str, path: str, body: bytes, content_type: bytes | None = MULTIPART, **kwargs: Any) -> Case:
     """A POST with an honest Content-Length (unless ``length`` is given) and the body in one chunk."""
     length = kwargs.pop("length", str(len(body)).encode())
     headers = ([(CT, content_type)] if content_type is not None else []) + [(CL, length)]
     return Case(
-        id,
+        case_id,
         "POST",
         path,
         headers=headers + kwargs.pop("headers", []),

@@ -59,10 +59,10 @@ def require_http_methods(
     return decorator
 
 
-require_GET = require_http_methods(["GET"])
+require_GET = require_http_methods(["GET"])  # noqa: N816 - Django's name
 require_GET.__doc__ = "Allow only GET requests."
 
-require_POST = require_http_methods(["POST"])
+require_POST = require_http_methods(["POST"])  # noqa: N816 - Django's name
 require_POST.__doc__ = "Allow only POST requests."
 
 require_safe = require_http_methods(["GET", "HEAD"])

@@ -61,7 +61,7 @@ class View:
         return is_async
 
     @classonlymethod
-    def as_view(cls: type[View], /, **initkwargs: Any) -> Callable[..., Any]:
+    def as_view(cls: type[View], /, **initkwargs: Any) -> Callable[..., Any]:  # noqa: N805 - a class method
         """Return the view function: each call builds an instance with ``initkwargs`` and dispatches."""
         for key in initkwargs:
             if key in cls.http_method_names:

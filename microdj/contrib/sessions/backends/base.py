@@ -257,8 +257,8 @@ class SessionBase(abc.ABC):
             return result
         except signing.BadSignature:
             logging.getLogger("microdj.security.SuspiciousSession").warning("Session data corrupted")
-        except Exception:
-            pass  # Undecodable data (ValueError, serializer errors): start an empty session.
+        except Exception:  # noqa: BLE001, S110 - undecodable data (ValueError, serializer errors)
+            pass  # starts an empty session
         return {}
 
     # Session key.

@@ -27,8 +27,7 @@ class SessionStore(SessionBase):
                 salt=SALT,
             )
             return data
-        except Exception:
-            # BadSignature, SignatureExpired, or data the serializer rejects.
+        except Exception:  # noqa: BLE001 - BadSignature, SignatureExpired, or data the serializer rejects
             self.create()
         return {}
 
