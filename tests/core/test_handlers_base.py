@@ -17,10 +17,10 @@ from microdj.core.handlers.base import BaseHandler, import_string
 from microdj.test import Client, override_settings
 from microdj.utils import asyncio as guard_module
 from microdj.utils.asyncio import BlockingCallError
-from tests.asgi_helpers import acall, call, make_scope
 from tests.core import middleware_samples as samples
 from tests.core import urls_middleware
 from tests.core.middleware_samples import EVENTS, event, labels
+from tests.support.asgi import acall, call, make_scope
 
 URLCONF = "tests.core.urls_middleware"
 MW = "tests.core.middleware_samples."

@@ -18,7 +18,7 @@ from microdj.core.exceptions import (
 )
 from microdj.http.hosts import split_domain_port
 from microdj.http.request import HttpHeaders, HttpRequest, RawPostDataException
-from tests.asgi_helpers import make_scope
+from tests.support.asgi import make_scope
 
 
 def receiver(*chunks, disconnect=False):

@@ -28,7 +28,7 @@ from django.test.utils import override_settings as django_override_settings
 
 from microdj.asgi import get_asgi_application
 from microdj.test.utils import override_settings
-from tests.asgi_helpers import acall, make_scope
+from tests.support.asgi import acall, make_scope
 
 URLCONFS = {"django": "tests.parity.dj_urls", "microdj": "tests.parity.mdj_urls"}
 MAX_AGE = re.compile(r"Max-Age=(\d+)")

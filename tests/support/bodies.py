@@ -5,8 +5,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from microdj.core.handlers.asgi import ASGIHandler
 from microdj.test import override_settings
-from tests.asgi_helpers import make_scope
 from tests.core.urls_bodies import EVENTS
+from tests.support.asgi import make_scope
 
 URLCONF = "tests.core.urls_bodies"
 
