@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+from collections.abc import AsyncIterator, Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -452,7 +453,7 @@ class HttpRequest:
         # PERF: made on first read(); most code reads ``body`` or ``POST`` instead.
         return BytesIO(self._body)
 
-    async def astream(self):  # type: ignore[no-untyped-def]
+    async def astream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive, without keeping it (``body`` is then unavailable)."""
         if "_body" in self.__dict__:
             if self._body:
@@ -501,7 +502,7 @@ class HttpRequest:
         del buffer[:end]
         return line
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[bytes]:
         return iter(self.readline, b"")
 
     def readlines(self) -> list[bytes]:

@@ -405,7 +405,7 @@ class FileResponse(StreamingHttpResponse):
             content_type = None
             if filename:
                 content_type, encoding = mimetypes.guess_type(filename)
-                content_type = _COMPRESSED_TYPES.get(encoding, content_type)  # type: ignore[arg-type]
+                content_type = _COMPRESSED_TYPES.get(encoding or "", content_type)
             self.headers["Content-Type"] = content_type or "application/octet-stream"
         disposition = content_disposition_header(self.as_attachment, filename)
         if disposition:

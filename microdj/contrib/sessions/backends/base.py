@@ -265,7 +265,7 @@ class SessionBase(abc.ABC):
 
     def _validate_session_key(self, key: str | None) -> bool:
         """A key is valid when it has at least 8 characters (a minimal bound on its strength)."""
-        return bool(key) and len(key) >= 8  # type: ignore[arg-type]
+        return key is not None and len(key) >= 8
 
     @property
     def session_key(self) -> str | None:
