@@ -63,6 +63,9 @@ class BaseChannelLayer(ABC):
     async def flush(self) -> None:
         """Drop every channel, message and group this layer holds (tests use it between cases)."""
 
+    async def discard_channel(self, channel: str) -> None:
+        """Forget ``channel``, whose consumer has ended, and what waits on it (default: let it expire)."""
+
     async def close(self) -> None:
         """Release connections and tasks; the default has none to release."""
 
