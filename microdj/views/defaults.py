@@ -9,6 +9,7 @@ again).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +20,8 @@ from microdj.http.response import (
     HttpResponseNotFound,
     HttpResponseServerError,
 )
+
+logger = logging.getLogger("microdj.request")
 
 _PAGE = (
     '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>{title}</title>\n</head>\n<body>\n'
@@ -81,10 +84,14 @@ def page_not_found(
 
 def server_error(request: Any, template_name: str = "500.html") -> HttpResponseServerError:
     """500: an unhandled error; no internals are shown."""
-    template = _template(template_name)
-    if template is None:
-        return HttpResponseServerError(SERVER_ERROR_BODY)
-    return HttpResponseServerError(template.render())
+    try:
+        template = _template(template_name)
+        if template is not None:
+            return HttpResponseServerError(template.render())
+    except Exception:
+        # The last resort of the 500 path cannot fail: a broken 500.html gets the built-in page.
+        logger.exception("The %s template failed to render; the built-in 500 page was sent", template_name)
+    return HttpResponseServerError(SERVER_ERROR_BODY)
 
 
 def bad_request(
