@@ -108,7 +108,7 @@ def collectstatic(
     if dry_run:
         return result
     served = [name for name, _ in found]
-    if isinstance(storage, ManifestStaticFilesStorage):
+    if callable(getattr(storage, "save_manifest", None)):  # ManifestStaticFilesStorage and subclasses
         result.hashed = _hash_files(storage, served)
         result.manifest = storage.save_manifest(result.hashed)
         served += [hashed for name, hashed in result.hashed.items() if hashed != name]
