@@ -36,6 +36,7 @@ th,td{padding:3px 10px 3px 0;text-align:left;vertical-align:top}
 th{width:16em;font-weight:600;color:#444}
 td,code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
 td{word-break:break-all}
+td code{white-space:pre-wrap}
 pre{margin:0;white-space:pre-wrap}
 details.frame{border:1px solid #e3e3e3;border-radius:6px;margin:8px 0;background:#fafafa}
 details.frame>summary{cursor:pointer;padding:7px 12px;font-size:14px}
@@ -50,7 +51,7 @@ details.frame>summary .fn{font-weight:600}
 .source li.current{background:#ffe08a;font-weight:600}
 .vars{padding:0 12px 10px}
 .vars summary{cursor:pointer;font-size:13px;color:#555}
-.chain{margin:18px 0 4px;font-style:italic;color:#555}
+.chain{margin:22px 0 6px;font-size:15px;color:#7a5b00}
 .note{color:#666;font-size:14px}
 ol.patterns{font:13px ui-monospace,monospace}
 footer{padding:14px 28px;background:#f3f3f3;border-top:1px solid #ddd;color:#555;font-size:14px}
@@ -81,7 +82,7 @@ def _page(title: str, header: str, body: str) -> str:
 def _table(rows: list[tuple[str, str]], empty: str = "No data.") -> str:
     if not rows:
         return f'<p class="note">{_e(empty)}</p>'
-    cells = "".join(f"<tr><th>{_e(k)}</th><td><pre>{_e(v)}</pre></td></tr>" for k, v in rows)
+    cells = "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>" for k, v in rows)
     return f"<table>{cells}</table>"
 
 
@@ -110,7 +111,7 @@ def _frame_html(frame: Frame) -> str:
         if frame.variables
         else ""
     )
-    tag = '<span class="tag">your code</span>' if frame.user else '<span class="tag lib">library</span>'
+    tag = '<span class="tag">your code</span> ' if frame.user else '<span class="tag lib">library</span> '
     opened = " open" if frame.user else ""
     kind = "user" if frame.user else "lib"
     return (
@@ -149,13 +150,9 @@ def _html_500(report: Report) -> str:
     parts.append('<p class="note">Traceback (most recent call last); frames of libraries and microdj are folded.</p>')
     for index, entry in enumerate(report.chain):
         if index:
-            parts.append(f"<h3>{_e(entry.type_name)}: {_e(entry.message)}</h3>")
+            how = "Caused by" if report.chain[index - 1].relation == "cause" else "Raised while handling"
+            parts.append(f'<h3 class="chain">{how} {_e(entry.type_name)}: {_e(entry.message)}</h3>')
         parts.extend(_frame_html(frame) for frame in entry.frames)
-        if entry.relation == "cause":
-            parts.append('<p class="chain">The above exception was the direct cause of the following one; '
-                         "its cause:</p>")
-        elif entry.relation == "context":
-            parts.append('<p class="chain">During handling of the following exception, the one above occurred:</p>')
     post = report.post if isinstance(report.post, list) else []
     files = report.files if isinstance(report.files, list) else []
     parts += [
@@ -251,7 +248,9 @@ def technical_404_response(request: Any, exception: BaseException) -> HttpRespon
     patterns = []
     for entry in tried:
         parts = entry if isinstance(entry, list | tuple) else [entry]
-        patterns.append(" ".join(str(getattr(p, "pattern", p)) for p in parts))
+        text = " ".join(str(getattr(p, "pattern", p)) for p in parts)
+        name = getattr(parts[-1], "name", None) if parts else None
+        patterns.append(f"{text} [name='{name}']".strip() if name else text)
     try:
         url = request.build_absolute_uri()
     except Exception:  # noqa: BLE001 - e.g. a disallowed host

@@ -1,8 +1,10 @@
 """What the DEBUG error page shows, gathered once: frames, chained exceptions, request, settings.
 
-Secrets are masked everywhere: a setting, local variable, header, form field or cookie whose name matches
-``HIDDEN_NAMES`` (API, AUTH, TOKEN, KEY, SECRET, PASS, SIGNATURE, COOKIE, SESSION, CSRF) shows
-``CLEANSED`` instead of its value, and so do such keys inside dicts (``DATABASES["default"]["PASSWORD"]``).
+Secrets are masked everywhere: a setting, local variable, header, query or form field whose name matches
+``HIDDEN_NAMES`` (API, AUTH, TOKEN, KEY, SECRET, PASS, SIGNATURE, HTTP_COOKIE, as Django's) shows
+``CLEANSED`` instead of its value, and so do such keys inside dicts (``DATABASES["default"]["PASSWORD"]``),
+the session and CSRF cookies, and cookies so named. The masked values themselves are then also cut out of
+every other text on the page (the URL, the query string, the repr of a local ``request``, the message).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from microdj.conf import global_settings, settings
 __all__ = ["CLEANSED", "HIDDEN_NAMES", "Frame", "Report", "cleanse", "is_hidden"]
 
 CLEANSED = "********************"
-HIDDEN_NAMES = re.compile("API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|COOKIE|SESSION|CSRF", re.IGNORECASE)
+HIDDEN_NAMES = re.compile("API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE", re.IGNORECASE)
+# Masked values shorter than this are not cut out of other texts (they would match by chance).
+MIN_REDACTED = 4
 CONTEXT_LINES = 7
 REPR_LIMIT = 4096
 _PATHS = sysconfig.get_paths()
@@ -41,15 +45,47 @@ def is_hidden(name: Any) -> bool:
     return isinstance(name, str) and HIDDEN_NAMES.search(name) is not None
 
 
-def cleanse(name: Any, value: Any) -> Any:
-    """``value`` with secrets masked: CLEANSED if ``name`` is secret, secret keys of dicts masked within."""
+def cleanse(name: Any, value: Any, found: set[str] | None = None) -> Any:
+    """``value`` with secrets masked: CLEANSED if ``name`` is secret, secret keys of dicts masked within.
+
+    The string values masked are added to ``found``.
+    """
     if is_hidden(name):
+        if found is not None:
+            _collect(value, found)
         return CLEANSED
     if isinstance(value, dict):
-        return {key: cleanse(key, item) for key, item in value.items()}
+        return {key: cleanse(key, item, found) for key, item in value.items()}
     if isinstance(value, list | tuple) and any(isinstance(item, dict) for item in value):
-        return type(value)(cleanse(None, item) for item in value)
+        return type(value)(cleanse(None, item, found) for item in value)
     return value
+
+
+def _collect(value: Any, found: set[str]) -> None:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        if len(value) >= MIN_REDACTED:
+            found.add(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect(item, found)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _collect(item, found)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with each of ``secrets`` (longest first) replaced by CLEANSED."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, CLEANSED)
+    return text
+
+
+def shown(value: Any) -> str:
+    """How a (cleansed) value is shown: CLEANSED as is, anything else by its repr."""
+    return CLEANSED if value is CLEANSED else safe_repr(value)
 
 
 _repr = reprlib.Repr()
@@ -89,7 +125,7 @@ def _is_user_file(filename: str) -> bool:
     return not filename.startswith(("<", *_FRAMEWORK_DIRS))
 
 
-def _frames(tb: TracebackType | None) -> list[Frame]:
+def _frames(tb: TracebackType | None, found: set[str]) -> list[Frame]:
     frames = []
     while tb is not None:
         frame = tb.tb_frame
@@ -109,10 +145,7 @@ def _frames(tb: TracebackType | None) -> list[Frame]:
         pre = [(n, t) for n, t in lines if n < lineno]
         post = [(n, t) for n, t in lines if n > lineno]
         current = next((t for n, t in lines if n == lineno), "")
-        variables = [
-            (name, CLEANSED if is_hidden(name) else safe_repr(cleanse(None, value)))
-            for name, value in sorted(frame.f_locals.items())
-        ]
+        variables = [(name, shown(cleanse(name, value, found))) for name, value in sorted(frame.f_locals.items())]
         frames.append(
             Frame(
                 filename=filename,
@@ -140,7 +173,7 @@ class ExceptionEntry:
     relation: str = ""  # how the next (older) one relates to it: "cause" or "context"
 
 
-def _chain(exc_value: BaseException | None, tb: TracebackType | None) -> list[ExceptionEntry]:
+def _chain(exc_value: BaseException | None, tb: TracebackType | None, found: set[str]) -> list[ExceptionEntry]:
     entries: list[ExceptionEntry] = []
     seen: set[int] = set()
     current: BaseException | None = exc_value
@@ -148,7 +181,7 @@ def _chain(exc_value: BaseException | None, tb: TracebackType | None) -> list[Ex
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         entry = ExceptionEntry(
-            type(current).__name__, str(current), _frames(current_tb if current_tb is not None else current.__traceback__)
+            type(current).__name__, str(current), _frames(current_tb if current_tb is not None else current.__traceback__, found)
         )
         entries.append(entry)
         following = current.__cause__
@@ -161,7 +194,7 @@ def _chain(exc_value: BaseException | None, tb: TracebackType | None) -> list[Ex
     return entries
 
 
-def _settings() -> list[tuple[str, str]]:
+def _settings(found: set[str]) -> list[tuple[str, str]]:
     names = {name for name in vars(global_settings) if name.isupper()}
     module = settings.SETTINGS_MODULE if settings.configured else None
     if module:
@@ -169,21 +202,21 @@ def _settings() -> list[tuple[str, str]]:
             names.update(name for name in vars(importlib.import_module(module)) if name.isupper())
         except ImportError:
             pass
-    found = []
+    rows = []
     for name in sorted(names):
         try:
             value = getattr(settings, name)
         except Exception:  # noqa: BLE001, S112 - a setting that cannot be read is left out
             continue
-        found.append((name, safe_repr(cleanse(name, value))))
-    return found
+        rows.append((name, shown(cleanse(name, value, found))))
+    return rows
 
 
-def _pairs(data: Any) -> list[tuple[str, str]]:
+def _pairs(data: Any, found: set[str]) -> list[tuple[str, str]]:
     if data is None:
         return []
     items = data.lists() if hasattr(data, "lists") else data.items()
-    return [(str(k), CLEANSED if is_hidden(k) else safe_repr(v)) for k, v in items]
+    return [(str(k), shown(cleanse(k, v, found))) for k, v in items]
 
 
 @dataclass
@@ -214,18 +247,29 @@ class Report:
         return next((f for f in reversed(frames) if f.user), frames[-1] if frames else None)
 
 
-def _request_data(request: Any, name: str) -> list[tuple[str, str]] | str:
+def _request_data(request: Any, name: str, found: set[str]) -> list[tuple[str, str]] | str:
     if request.method in ("GET", "HEAD"):
         return []
     try:
-        return _pairs(getattr(request, name))
+        return _pairs(getattr(request, name), found)
     except Exception as error:  # noqa: BLE001 - e.g. the body was never received
         return f"(not available: {type(error).__name__})"
 
 
+def _cookie_names() -> set[str]:
+    names = set()
+    for setting in ("SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME"):
+        try:
+            names.add(getattr(settings, setting))
+        except Exception:  # noqa: BLE001, S112 - unconfigured settings
+            continue
+    return names
+
+
 def build_report(request: Any, exc_type: Any, exc_value: BaseException | None, tb: TracebackType | None) -> Report:
     """Gather the page's content for ``exc_value`` raised while handling ``request``."""
-    chain = _chain(exc_value, tb)
+    found: set[str] = set()
+    chain = _chain(exc_value, tb, found)
     try:
         url = request.build_absolute_uri()
     except Exception:  # noqa: BLE001 - e.g. a disallowed host
@@ -235,17 +279,23 @@ def build_report(request: Any, exc_type: Any, exc_value: BaseException | None, t
     if match is not None:
         view = getattr(match, "_func_path", None) or repr(match.func)
     meta = [
-        (key, CLEANSED if is_hidden(key) else safe_repr(value) if not isinstance(value, str) else value)
+        (key, value if isinstance(value, str) and not is_hidden(key) else shown(cleanse(key, value, found)))
         for key, value in sorted(request.META.items())
         if isinstance(key, str)
     ]
-    cookies = [(k, CLEANSED if is_hidden(k) else v) for k, v in sorted(request.COOKIES.items())]
+    secret_cookies = _cookie_names()
+    cookies = []
+    for name, value in sorted(request.COOKIES.items()):
+        if is_hidden(name) or name in secret_cookies:
+            _collect(value, found)
+            value = CLEANSED
+        cookies.append((name, value))
     template_debug = getattr(exc_value, "template_debug", None)
     tried = []
     all_tried = getattr(exc_value, "all_tried", None)
     if callable(all_tried):
         tried = [(str(getattr(origin, "name", origin)), reason) for origin, reason in all_tried()]
-    return Report(
+    report = Report(
         type_name=exc_type.__name__ if exc_type is not None else "Error",
         message=str(exc_value) if exc_value is not None else "None",
         chain=chain,
@@ -254,11 +304,40 @@ def build_report(request: Any, exc_type: Any, exc_value: BaseException | None, t
         path=request.path,
         view=view,
         meta=meta,
-        get=_pairs(request.GET),
-        post=_request_data(request, "POST"),
-        files=_request_data(request, "FILES"),
+        get=_pairs(request.GET, found),
+        post=_request_data(request, "POST", found),
+        files=_request_data(request, "FILES", found),
         cookies=cookies,
-        settings=_settings(),
+        settings=_settings(found),
         template_debug=template_debug,
         templates_tried=tried,
     )
+    _redact_report(report, sorted(found - {CLEANSED}, key=len, reverse=True))
+    return report
+
+
+def _redact_report(report: Report, secrets: list[str]) -> None:
+    """Cut the masked values out of every other text of the report."""
+    if not secrets:
+        return
+
+    def rows(items: list[tuple[str, str]] | str) -> list[tuple[str, str]] | str:
+        if isinstance(items, str):
+            return items
+        return [(key, redact(value, secrets)) for key, value in items]
+
+    report.message = redact(report.message, secrets)
+    report.url = redact(report.url, secrets)
+    report.path = redact(report.path, secrets)
+    report.meta = rows(report.meta)  # type: ignore[assignment]
+    report.get = rows(report.get)  # type: ignore[assignment]
+    report.post = rows(report.post)
+    report.files = rows(report.files)
+    report.settings = rows(report.settings)  # type: ignore[assignment]
+    for entry in report.chain:
+        entry.message = redact(entry.message, secrets)
+        for frame in entry.frames:
+            frame.pre = [(n, redact(t, secrets)) for n, t in frame.pre]
+            frame.line = redact(frame.line, secrets)
+            frame.post = [(n, redact(t, secrets)) for n, t in frame.post]
+            frame.variables = [(k, redact(v, secrets)) for k, v in frame.variables]
