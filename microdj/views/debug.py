@@ -146,8 +146,10 @@ def _html_500(report: Report) -> str:
         f"<h1>{_e(report.type_name)} at {_e(report.path)}</h1>"
         f'<pre class="message">{_e(report.type_name)}: {_e(report.message)}</pre>{_summary_table(report)}'
     )
-    parts = [_template_html(report), "<h2>Traceback</h2>"]
-    parts.append('<p class="note">Traceback (most recent call last); frames of libraries and microdj are folded.</p>')
+    parts = [_template_html(report)]
+    if any(entry.frames for entry in report.chain):
+        parts.append("<h2>Traceback</h2>")
+        parts.append('<p class="note">Traceback (most recent call last); frames of libraries and microdj are folded.</p>')
     for index, entry in enumerate(report.chain):
         if index:
             how = "Caused by" if report.chain[index - 1].relation == "cause" else "Raised while handling"

@@ -9,7 +9,6 @@ every other text on the page (the URL, the query string, the repr of a local ``r
 
 from __future__ import annotations
 
-import importlib
 import linecache
 import os
 import re
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from microdj.conf import global_settings, settings
+from microdj.conf import settings
 
 __all__ = ["CLEANSED", "HIDDEN_NAMES", "Frame", "Report", "cleanse", "is_hidden"]
 
@@ -195,15 +194,9 @@ def _chain(exc_value: BaseException | None, tb: TracebackType | None, found: set
 
 
 def _settings(found: set[str]) -> list[tuple[str, str]]:
-    names = {name for name in vars(global_settings) if name.isupper()}
-    module = settings.SETTINGS_MODULE if settings.configured else None
-    if module:
-        try:
-            names.update(name for name in vars(importlib.import_module(module)) if name.isupper())
-        except ImportError:
-            pass
+    names = settings.names()
     rows = []
-    for name in sorted(names):
+    for name in names:
         try:
             value = getattr(settings, name)
         except Exception:  # noqa: BLE001, S112 - a setting that cannot be read is left out
