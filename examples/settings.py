@@ -4,3 +4,12 @@ DEBUG = True
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 ROOT_URLCONF = "examples.urls"
 SECRET_KEY = "example-only-not-secret"
+
+import os  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MIDDLEWARE = ["microdj.middleware.csrf.CsrfViewMiddleware"]
+TEMPLATES = [{"BACKEND": "microdj.template.backends.jinja2.Jinja2", "DIRS": [os.path.join(HERE, "templates")]}]
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [os.path.join(HERE, "static")]
+STATIC_ROOT = os.path.join(HERE, "collected-static")

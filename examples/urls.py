@@ -9,4 +9,5 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article, name="article"),
     path("visit/", views.visit, name="visit"),
     path("echo/", views.echo, name="echo"),
+    path("guestbook/", views.guestbook, name="guestbook"),
 ]

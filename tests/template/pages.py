@@ -109,3 +109,14 @@ async def async_blocking_render(request: Any) -> HttpResponse:
 
 
 urlpatterns.append(path("async/blocking/", async_blocking_render))
+
+
+async def async_includes(request: Any) -> HttpResponse:
+    return render(request, "includes.html", {"name": "inc"})
+
+
+async def async_bad_reference(request: Any) -> HttpResponse:
+    return render(request, "bad_reference.html", {"flag": False})
+
+
+urlpatterns += [path("async/includes/", async_includes), path("async/bad-reference/", async_bad_reference)]

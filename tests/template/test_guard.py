@@ -17,7 +17,12 @@ from tests.template.conftest import engine_settings
 def guarded() -> Iterator[Client]:
     was_installed = is_installed()
     with override_settings(
-        ROOT_URLCONF="tests.template.pages", TEMPLATES=engine_settings(), ASYNC_SAFETY_ALLOW=[], DEBUG=False
+        ROOT_URLCONF="tests.template.pages",
+        TEMPLATES=engine_settings(),
+        ASYNC_SAFETY_ALLOW=[],
+        DEBUG=False,
+        # An async middleware: the handler renders inside it, so rendering runs under the guard's mark.
+        MIDDLEWARE=["microdj.middleware.csrf.CsrfViewMiddleware"],
     ):
         client = Client(get_asgi_application(async_safety="raise"))
         try:
@@ -29,7 +34,10 @@ def guarded() -> Iterator[Client]:
                 install("raise")
 
 
-@pytest.mark.parametrize("path", ["/async/", "/async/tr/", "/async/iterable/", "/async/request/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/async/", "/async/tr/", "/async/iterable/", "/async/request/", "/async/includes/", "/async/bad-reference/"],
+)
 def test_async_views_render_without_blocking_the_loop(guarded, path):
     for _ in range(2):  # the first request loads the template, the second takes it from memory
         response = guarded.get(path)
@@ -45,11 +53,15 @@ def test_the_guard_is_really_on_the_sync_loader_in_an_async_view_is_named(guarde
 
 def test_with_auto_reload_each_render_checks_the_file_off_the_loop():
     was_installed = is_installed()
-    with override_settings(ROOT_URLCONF="tests.template.pages", TEMPLATES=engine_settings(auto_reload=True)):
+    with override_settings(
+        ROOT_URLCONF="tests.template.pages",
+        TEMPLATES=engine_settings(auto_reload=True),
+        MIDDLEWARE=["microdj.middleware.csrf.CsrfViewMiddleware"],
+    ):
         client = Client(get_asgi_application(async_safety="raise"))
         try:
-            assert client.get("/async/").status_code == 200
-            assert client.get("/async/").status_code == 200
+            for path in ("/async/", "/async/", "/async/includes/", "/async/includes/"):
+                assert client.get(path).status_code == 200
         finally:
             client.close()
             uninstall()

@@ -24,6 +24,7 @@ from typing import Any
 
 import anyio.to_thread
 import jinja2
+import jinja2.meta
 
 from microdj.conf import settings
 from microdj.template.backends.base import BaseEngine
@@ -186,14 +187,37 @@ class Jinja2(BaseEngine):
         """Load (or take from the cache) the template ``template_name``, for ``render()``."""
         return self._load(self.env, template_name)
 
+    def _load_with_references(self, template_name: str) -> Template:
+        """Load an async-environment template and, recursively, the templates it extends, includes or
+        imports by a constant name, so that rendering it reads no file (names computed at render time
+        are loaded when rendered)."""
+        template = self._load(self.async_env, template_name)
+        env, seen, pending = self.async_env, {template_name}, [template_name]
+        while pending and env.loader is not None:
+            name = pending.pop()
+            try:
+                source = env.loader.get_source(env, name)[0]
+            except jinja2.TemplateNotFound:
+                continue
+            for reference in jinja2.meta.find_referenced_templates(env.parse(source)):
+                if reference is not None and reference not in seen:
+                    seen.add(reference)
+                    try:
+                        env.get_template(reference)
+                    except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+                        continue  # raised when rendered, where Django raises it
+                    pending.append(reference)
+        return template
+
     async def aget_template(self, template_name: str) -> Template:
-        """The template ``template_name`` for ``render_async()``, loaded in a worker thread if not in memory."""
+        """The template ``template_name`` for ``render_async()``, loaded in a worker thread if not in memory
+        (with the templates it extends, includes or imports by name)."""
         reload = self.async_env.auto_reload
         if not reload:
             known = self._async_templates.get(template_name)
             if known is not None:
                 return known
-        template = await anyio.to_thread.run_sync(self._load, self.async_env, template_name)
+        template = await anyio.to_thread.run_sync(self._load_with_references, template_name)
         if not reload:
             self._async_templates[template_name] = template
         return template
