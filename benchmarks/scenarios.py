@@ -133,7 +133,11 @@ SCENARIOS = [
         variant="pages",
         frameworks=PAGE_PEERS,
     ),
-    Scenario(STATIC_16K, "GET", "/static/bench16k.bin", length=16 * 1024, variant="pages", frameworks=PAGE_PEERS),
-    Scenario(STATIC_1M, "GET", "/static/bench1m.bin", length=1024 * 1024, variant="pages", frameworks=PAGE_PEERS),
+    Scenario(
+        STATIC_16K, "GET", "/static/bench16k.bin", length=16 * 1024, variant="pages", frameworks=PAGE_PEERS
+    ),
+    Scenario(
+        STATIC_1M, "GET", "/static/bench1m.bin", length=1024 * 1024, variant="pages", frameworks=PAGE_PEERS
+    ),
 ]
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

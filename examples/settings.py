@@ -9,7 +9,9 @@ import os  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIDDLEWARE = ["microdj.middleware.csrf.CsrfViewMiddleware"]
-TEMPLATES = [{"BACKEND": "microdj.template.backends.jinja2.Jinja2", "DIRS": [os.path.join(HERE, "templates")]}]
+TEMPLATES = [
+    {"BACKEND": "microdj.template.backends.jinja2.Jinja2", "DIRS": [os.path.join(HERE, "templates")]}
+]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [os.path.join(HERE, "static")]
 STATIC_ROOT = os.path.join(HERE, "collected-static")

@@ -62,4 +62,6 @@ async def guestbook(request):
             del ENTRIES[:-50]
             return redirect("guestbook")
         error = "Please give your name and a message."
-    return render(request, "guestbook.html", {"entries": ENTRIES, "error": error}, status=400 if error else 200)
+    return render(
+        request, "guestbook.html", {"entries": ENTRIES, "error": error}, status=400 if error else 200
+    )

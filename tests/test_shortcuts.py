@@ -74,7 +74,7 @@ def test_resolve_url_errors() -> None:
         resolve_url(unrouted)
 
 
-# -- render() -------------------------------------------------------------------------------------------------
+# -- render() ------------------------------------------------------------------------------------------------
 
 
 def test_render_in_sync_code_answers_a_rendered_http_response():

@@ -36,7 +36,9 @@ def build(variant: str = "", sync: bool = False):
         INSTALLED_APPS=[],
         DATABASES={},
         USE_TZ=True,
-        TEMPLATES=[{"BACKEND": "django.template.backends.jinja2.Jinja2", "DIRS": [TEMPLATE_DIR], "OPTIONS": {}}],
+        TEMPLATES=[
+            {"BACKEND": "django.template.backends.jinja2.Jinja2", "DIRS": [TEMPLATE_DIR], "OPTIONS": {}}
+        ],
     )
     application = get_asgi_application()
     if pages:

@@ -23,7 +23,14 @@ def page_context() -> dict[str, Any]:
     """The page's 10 variables (``rows`` is the loop of 20)."""
     rows = [{"name": f"item {i} <b>", "price": i * 3} for i in range(20)]
     letters = {k: f"{k}-value" for k in "abcdef"}
-    return {"title": "Price list", "intro": "Today's prices", "author": "A & B", "day": "Monday", "rows": rows, **letters}
+    return {
+        "title": "Price list",
+        "intro": "Today's prices",
+        "author": "A & B",
+        "day": "Monday",
+        "rows": rows,
+        **letters,
+    }
 
 
 @cache

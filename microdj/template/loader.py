@@ -67,7 +67,9 @@ def select_template(template_name_list: Sequence[str], using: str | None = None)
 
 
 def render_to_string(
-    template_name: str | Sequence[str], context: dict[str, Any] | None = None, request: Any = None,
+    template_name: str | Sequence[str],
+    context: dict[str, Any] | None = None,
+    request: Any = None,
     using: str | None = None,
 ) -> str:
     """Load ``template_name`` (or the first found of a list of names) and render it with ``context``."""
@@ -116,11 +118,14 @@ async def arender_template(template: Any, context: dict[str, Any] | None, reques
     if render_async is not None:
         result: str = await render_async(context, request)
         return result
-    return await anyio.to_thread.run_sync(template.render, context, request)  # type: ignore[no-any-return]
+    rendered: str = await anyio.to_thread.run_sync(template.render, context, request)
+    return rendered
 
 
 async def arender_to_string(
-    template_name: str | Sequence[str], context: dict[str, Any] | None = None, request: Any = None,
+    template_name: str | Sequence[str],
+    context: dict[str, Any] | None = None,
+    request: Any = None,
     using: str | None = None,
 ) -> str:
     """As ``render_to_string()``, for async code: loaded off the event loop, rendered in async mode."""

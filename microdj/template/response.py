@@ -20,7 +20,13 @@ import anyio.to_thread
 from asgiref.sync import iscoroutinefunction
 
 from microdj.http.response import HttpResponse
-from microdj.template.loader import aget_template, arender_template, aselect_template, get_template, select_template
+from microdj.template.loader import (
+    aget_template,
+    arender_template,
+    aselect_template,
+    get_template,
+    select_template,
+)
 
 __all__ = ["AsyncRenderResponse", "ContentNotRenderedError", "SimpleTemplateResponse", "TemplateResponse"]
 
@@ -108,7 +114,7 @@ class SimpleTemplateResponse(HttpResponse):
         return await arender_template(template, context, self._request)
 
     def add_post_render_callback(self, callback: Callable[[Any], Any]) -> None:
-        """Call ``callback(response)`` once rendered (now, if it already is); a non-None result replaces it."""
+        """Call ``callback(response)`` once rendered (now, if it is); a non-None result replaces it."""
         if self._is_rendered:
             callback(self)
         else:
@@ -149,7 +155,9 @@ class SimpleTemplateResponse(HttpResponse):
 
     def __iter__(self) -> Iterator[bytes]:
         if not self._is_rendered:
-            raise ContentNotRenderedError("The response content must be rendered before it can be iterated over.")
+            raise ContentNotRenderedError(
+                "The response content must be rendered before it can be iterated over."
+            )
         return super().__iter__()
 
     @property

@@ -7,4 +7,5 @@ def static(path: str) -> str:
     """The URL of the static file ``path``: ``STATIC_URL`` + its (content-hashed, with a manifest) name."""
     from microdj.contrib.staticfiles.storage import staticfiles_storage
 
-    return staticfiles_storage.url(path)
+    url: str = staticfiles_storage.url(path)
+    return url

@@ -23,10 +23,12 @@ __all__ = ["technical_404_response", "technical_500_response", "wants_html"]
 
 _STYLE = """
 *{box-sizing:border-box}
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1d1d1f;background:#fff}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;
+color:#1d1d1f;background:#fff}
 header{background:#fdf3d0;padding:18px 28px;border-bottom:1px solid #e5d9a8}
 header h1{margin:0 0 4px;font-size:24px;font-weight:600}
-header .message{margin:6px 0 12px;font:17px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-word}
+header .message{margin:6px 0 12px;font:17px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
+white-space:pre-wrap;word-break:break-word}
 header table{font-size:14px}
 main{padding:8px 28px 28px}
 h2{font-size:18px;margin:26px 0 8px;padding-bottom:4px;border-bottom:1px solid #ddd}
@@ -43,7 +45,8 @@ details.frame>summary{cursor:pointer;padding:7px 12px;font-size:14px}
 details.frame.user>summary{background:#fff7e0}
 details.frame>summary .where{font-family:ui-monospace,monospace;font-size:13px;color:#555}
 details.frame>summary .fn{font-weight:600}
-.tag{font-size:11px;text-transform:uppercase;letter-spacing:.04em;color:#fff;background:#b0891b;border-radius:3px;padding:1px 5px;margin-right:6px}
+.tag{font-size:11px;text-transform:uppercase;letter-spacing:.04em;color:#fff;background:#b0891b;
+border-radius:3px;padding:1px 5px;margin-right:6px}
 .tag.lib{background:#999}
 .source{padding:6px 12px 10px;overflow-x:auto}
 .source ol{margin:0;padding-left:4.5em;font:13px/1.5 ui-monospace,monospace}
@@ -102,7 +105,7 @@ def _frame_html(frame: Frame) -> str:
     lines = [*frame.pre, (frame.lineno, frame.line), *frame.post]
     start = lines[0][0] if lines else frame.lineno
     items = "".join(
-        f'<li{" class=current" if n == frame.lineno else ""}>{_e(text) or " "}</li>' for n, text in lines
+        f"<li{' class=current' if n == frame.lineno else ''}>{_e(text) or ' '}</li>" for n, text in lines
     )
     source = f'<div class="source"><ol start="{start}">{items}</ol></div>' if frame.line else ""
     variables = (
@@ -125,7 +128,7 @@ def _template_html(report: Report) -> str:
     info = report.template_debug
     if info:
         items = "".join(
-            f'<li{" class=current" if n == info["line"] else ""}>{_e(text) or " "}</li>'
+            f"<li{' class=current' if n == info['line'] else ''}>{_e(text) or ' '}</li>"
             for n, text in info["source_lines"]
         )
         start = info["source_lines"][0][0] if info["source_lines"] else 1
@@ -136,7 +139,9 @@ def _template_html(report: Report) -> str:
             f'</summary><div class="source"><ol start="{start}">{items}</ol></div></details>'
         )
     if report.templates_tried:
-        rows = "".join(f"<li><code>{_e(path)}</code> ({_e(reason)})</li>" for path, reason in report.templates_tried)
+        rows = "".join(
+            f"<li><code>{_e(path)}</code> ({_e(reason)})</li>" for path, reason in report.templates_tried
+        )
         return f"<h2>Template-loader postmortem</h2><p>Files tried, in this order:</p><ol>{rows}</ol>"
     return ""
 
@@ -149,7 +154,10 @@ def _html_500(report: Report) -> str:
     parts = [_template_html(report)]
     if any(entry.frames for entry in report.chain):
         parts.append("<h2>Traceback</h2>")
-        parts.append('<p class="note">Traceback (most recent call last); frames of libraries and microdj are folded.</p>')
+        parts.append(
+            '<p class="note">Traceback (most recent call last); frames of libraries and microdj '
+            "are folded.</p>"
+        )
     for index, entry in enumerate(report.chain):
         if index:
             how = "Caused by" if report.chain[index - 1].relation == "cause" else "Raised while handling"
@@ -203,14 +211,16 @@ def _text_500(report: Report) -> str:
             if frame.line:
                 out.append(f"    {frame.line.strip()}")
         out.append(f"{entry.type_name}: {entry.message}")
-        relation = report.chain[len(report.chain) - 1 - index - 1].relation if index + 1 < len(report.chain) else ""
+        relation = (
+            report.chain[len(report.chain) - 1 - index - 1].relation if index + 1 < len(report.chain) else ""
+        )
         if relation == "cause":
             out += ["", "The above exception was the direct cause of the following exception:"]
         elif relation == "context":
             out += ["", "During handling of the above exception, another exception occurred:"]
-    frame = report.last_user_frame
-    if frame is not None and frame.variables:
-        out += ["", f"Local variables of {frame.function}:"] + _text_rows(frame.variables)
+    failing = report.last_user_frame
+    if failing is not None and failing.variables:
+        out += ["", f"Local variables of {failing.function}:"] + _text_rows(failing.variables)
     out += ["", "GET:"] + _text_rows(report.get) + ["POST:"] + _text_rows(report.post)
     out += ["FILES:"] + _text_rows(report.files) + ["COOKIES:"] + _text_rows(report.cookies)
     out += ["META:"] + _text_rows(report.meta) + ["", "Settings:"] + _text_rows(report.settings)
@@ -260,7 +270,9 @@ def technical_404_response(request: Any, exception: BaseException) -> HttpRespon
     if not wants_html(request):
         lines = ["Page not found (404)", "", f"Request Method: {request.method}", f"Request URL: {url}", ""]
         if patterns:
-            lines += ["URL patterns tried, in this order:"] + [f"  {n}. {p}" for n, p in enumerate(patterns, 1)]
+            lines += ["URL patterns tried, in this order:"] + [
+                f"  {n}. {p}" for n, p in enumerate(patterns, 1)
+            ]
         lines += [message, ""]
         return HttpResponseNotFound("\n".join(lines), content_type="text/plain; charset=utf-8")
     rows = [("Request Method", request.method or ""), ("Request URL", url)]
@@ -268,7 +280,7 @@ def technical_404_response(request: Any, exception: BaseException) -> HttpRespon
     if match is not None:
         rows.append(("View", getattr(match, "_func_path", repr(match.func))))
     header = (
-        "<h1>Page not found <span style=\"font-weight:400;color:#666\">(404)</span></h1>"
+        '<h1>Page not found <span style="font-weight:400;color:#666">(404)</span></h1>'
         + "<table>"
         + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
         + "</table>"

@@ -144,7 +144,9 @@ def _frames(tb: TracebackType | None, found: set[str]) -> list[Frame]:
         pre = [(n, t) for n, t in lines if n < lineno]
         post = [(n, t) for n, t in lines if n > lineno]
         current = next((t for n, t in lines if n == lineno), "")
-        variables = [(name, shown(cleanse(name, value, found))) for name, value in sorted(frame.f_locals.items())]
+        variables = [
+            (name, shown(cleanse(name, value, found))) for name, value in sorted(frame.f_locals.items())
+        ]
         frames.append(
             Frame(
                 filename=filename,
@@ -172,7 +174,9 @@ class ExceptionEntry:
     relation: str = ""  # how the next (older) one relates to it: "cause" or "context"
 
 
-def _chain(exc_value: BaseException | None, tb: TracebackType | None, found: set[str]) -> list[ExceptionEntry]:
+def _chain(
+    exc_value: BaseException | None, tb: TracebackType | None, found: set[str]
+) -> list[ExceptionEntry]:
     entries: list[ExceptionEntry] = []
     seen: set[int] = set()
     current: BaseException | None = exc_value
@@ -180,7 +184,9 @@ def _chain(exc_value: BaseException | None, tb: TracebackType | None, found: set
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         entry = ExceptionEntry(
-            type(current).__name__, str(current), _frames(current_tb if current_tb is not None else current.__traceback__, found)
+            type(current).__name__,
+            str(current),
+            _frames(current_tb if current_tb is not None else current.__traceback__, found),
         )
         entries.append(entry)
         following = current.__cause__
@@ -259,7 +265,9 @@ def _cookie_names() -> set[str]:
     return names
 
 
-def build_report(request: Any, exc_type: Any, exc_value: BaseException | None, tb: TracebackType | None) -> Report:
+def build_report(
+    request: Any, exc_type: Any, exc_value: BaseException | None, tb: TracebackType | None
+) -> Report:
     """Gather the page's content for ``exc_value`` raised while handling ``request``."""
     found: set[str] = set()
     chain = _chain(exc_value, tb, found)

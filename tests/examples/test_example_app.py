@@ -90,7 +90,9 @@ def test_guestbook_page_stylesheet_and_csrf_protected_form(server):
         css = client.get("/static/css/site.css")
         assert css.status_code == 200 and css.headers["content-type"] == "text/css; charset=utf-8"
         assert client.post("/guestbook/", data={"name": "Ann", "message": "hi"}).status_code == 403
-        signed = client.post("/guestbook/", data={"name": "Ann", "message": "Hello <there>", "csrfmiddlewaretoken": token})
+        signed = client.post(
+            "/guestbook/", data={"name": "Ann", "message": "Hello <there>", "csrfmiddlewaretoken": token}
+        )
         assert signed.status_code == 302 and signed.headers["location"] == "/guestbook/"
         assert "<strong>Ann</strong>: Hello &lt;there&gt;" in client.get("/guestbook/").text
         empty = client.post("/guestbook/", data={"name": "", "message": "", "csrfmiddlewaretoken": token})

@@ -40,7 +40,7 @@ COMPARED: list[str] = []
 
 
 def for_framework(value: Any, prefix: str) -> Any:
-    """``value`` with every "{fw}" in its strings replaced by ``prefix`` (lists, tuples and dicts recursed)."""
+    """``value`` with every "{fw}" in its strings replaced by ``prefix`` (lists, tuples, dicts recursed)."""
     if isinstance(value, str):
         return value.replace("{fw}", prefix)
     if isinstance(value, list | tuple):

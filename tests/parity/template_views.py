@@ -58,7 +58,14 @@ class ContextMiddleware:
 
 def page_context() -> dict[str, Any]:
     rows = [{"name": f"item <{i}>", "price": i * 3} for i in range(20)]
-    return {"title": "Prices & more", "intro": "It's", "author": "<A>", "day": "Mon", "rows": rows, **{k: k * 2 for k in "abcdef"}}
+    return {
+        "title": "Prices & more",
+        "intro": "It's",
+        "author": "<A>",
+        "day": "Mon",
+        "rows": rows,
+        **{k: k * 2 for k in "abcdef"},
+    }
 
 
 def make_urlpatterns(prefix: str) -> list[Any]:
@@ -78,7 +85,9 @@ def make_urlpatterns(prefix: str) -> list[Any]:
         return render(request, "page.html", page_context())
 
     def status(request: Any) -> Any:
-        return render(request, "plain.html", {"name": "s"}, content_type="text/plain; charset=utf-8", status=203)
+        return render(
+            request, "plain.html", {"name": "s"}, content_type="text/plain; charset=utf-8", status=203
+        )
 
     def links(request: Any, pk: int | None = None) -> Any:
         return render(request, "links.html")
@@ -90,7 +99,9 @@ def make_urlpatterns(prefix: str) -> list[Any]:
         return render(request, "csrf.html")
 
     def plain(request: Any) -> Any:
-        return render(request, "plain.html", {"name": request.GET.get("name", "<anon>"), "markup": "<b>x</b>"})
+        return render(
+            request, "plain.html", {"name": request.GET.get("name", "<anon>"), "markup": "<b>x</b>"}
+        )
 
     def tr(request: Any) -> Any:
         return TemplateResponse(request, "plain.html", {"name": "tr"}, status=202, headers={"X-A": "b"})

@@ -23,7 +23,9 @@ TOKEN = re.compile(rb'(value="|<i>)[A-Za-z0-9]{64}')
 def template_parity(**settings: Any) -> Iterator[Parity]:
     """Both applications on the template URLconfs (Django builds its middleware once: one pair per list)."""
     urlconfs = dict(parity_driver.URLCONFS)
-    parity_driver.URLCONFS.update(django="tests.parity.dj_template_urls", microdj="tests.parity.mdj_template_urls")
+    parity_driver.URLCONFS.update(
+        django="tests.parity.dj_template_urls", microdj="tests.parity.mdj_template_urls"
+    )
     try:
         with Parity(**{"TEMPLATES": templates_setting(), "STATIC_URL": "/static/", **settings}) as pair:
             yield pair

@@ -50,7 +50,13 @@ class Chromium:
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="microdj-chromium-")
         self.process = subprocess.Popen(
-            [binary, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"],
+            [
+                binary,
+                *FLAGS,
+                f"--user-data-dir={self.profile}",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -65,7 +71,13 @@ class Chromium:
             raise
         self.call("Page.enable")
         self.call("Runtime.enable")
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
 
     def _page_socket(self) -> str:
         """The websocket URL of the browser's first page (the port is read from DevToolsActivePort)."""
@@ -76,7 +88,9 @@ class Chromium:
                 raise RuntimeError("Chromium did not open its DevTools port")
             time.sleep(0.05)
         port = active.read_text().split()[0]
-        with connect(f"ws://127.0.0.1:{port}{active.read_text().split()[1]}", open_timeout=self.timeout) as browser:
+        with connect(
+            f"ws://127.0.0.1:{port}{active.read_text().split()[1]}", open_timeout=self.timeout
+        ) as browser:
             browser.send(json.dumps({"id": 1, "method": "Target.getTargets"}))
             while True:
                 reply = json.loads(browser.recv(timeout=self.timeout))

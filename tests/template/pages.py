@@ -18,7 +18,14 @@ def page_context() -> dict[str, Any]:
     """Ten variables and twenty rows (the benchmark's page too)."""
     rows = [{"name": f"item <{i}>", "price": i * 3} for i in range(20)]
     letters = {k: f"{k}-value" for k in "abcdef"}
-    return {"title": "Price list", "intro": "Today's prices", "author": "A & B", "day": "Monday", "rows": rows, **letters}
+    return {
+        "title": "Price list",
+        "intro": "Today's prices",
+        "author": "A & B",
+        "day": "Monday",
+        "rows": rows,
+        **letters,
+    }
 
 
 def greeting(request: Any) -> dict[str, Any]:

@@ -11,10 +11,10 @@ import jinja2
 import pytest
 
 from microdj.core.exceptions import ImproperlyConfigured
-from microdj.test import RequestFactory, override_settings
 from microdj.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from microdj.template.backends.base import BaseEngine, app_template_dirs
 from microdj.template.backends.jinja2 import Jinja2, get_exception_info
+from microdj.test import RequestFactory, override_settings
 from tests.template.pages import TEMPLATES_DIR
 
 
@@ -59,7 +59,10 @@ def test_request_variables_and_csrf_made_only_when_used(pages):
 def test_static_and_url_globals_unless_the_environment_has_them():
     with override_settings(ROOT_URLCONF="tests.template.pages", STATIC_URL="/assets/"):
         engine = make()
-        assert engine.from_string("{{ static('a b.css') }} {{ url('tmpl-sync') }}").render() == "/assets/a%20b.css /sync/"
+        assert (
+            engine.from_string("{{ static('a b.css') }} {{ url('tmpl-sync') }}").render()
+            == "/assets/a%20b.css /sync/"
+        )
 
 
 def custom_environment(**options: Any) -> jinja2.Environment:
@@ -119,7 +122,9 @@ def test_exception_info_reads_the_file_when_the_source_is_unknown(tmp_path):
 
 
 def test_syntax_error_raised_while_rendering_is_converted():
-    engine = make(loader=jinja2.DictLoader({"outer.html": "{% include 'inner.html' %}", "inner.html": "{% if %}"}))
+    engine = make(
+        loader=jinja2.DictLoader({"outer.html": "{% include 'inner.html' %}", "inner.html": "{% if %}"})
+    )
     template = engine.get_template("outer.html")
     with pytest.raises(TemplateSyntaxError):
         template.render({})
@@ -189,6 +194,8 @@ def test_base_engine_parameters_and_app_dirs(tmp_path, monkeypatch):
 def test_engines_are_rebuilt_when_templates_change(pages):
     first = engines["jinja2"]
     assert engines.all() == [first] and list(engines) == ["jinja2"]
-    with override_settings(TEMPLATES=[{"BACKEND": "microdj.template.backends.jinja2.Jinja2", "NAME": "other"}]):
+    with override_settings(
+        TEMPLATES=[{"BACKEND": "microdj.template.backends.jinja2.Jinja2", "NAME": "other"}]
+    ):
         assert list(engines) == ["other"]
     assert engines["jinja2"] is not first

@@ -1,4 +1,4 @@
-"""render() and TemplateResponse in async views under the blocking-call guard in "raise" mode, not allow-listed:
+"""render() and TemplateResponse in async views under the blocking-call guard ("raise", not allow-listed):
 the template is loaded off the loop, so the guard stays quiet; the sync loader on the loop is caught."""
 
 from __future__ import annotations
@@ -36,7 +36,14 @@ def guarded() -> Iterator[Client]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/async/", "/async/tr/", "/async/iterable/", "/async/request/", "/async/includes/", "/async/bad-reference/"],
+    [
+        "/async/",
+        "/async/tr/",
+        "/async/iterable/",
+        "/async/request/",
+        "/async/includes/",
+        "/async/bad-reference/",
+    ],
 )
 def test_async_views_render_without_blocking_the_loop(guarded, path):
     for _ in range(2):  # the first request loads the template, the second takes it from memory

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from microdj.core.exceptions import ImproperlyConfigured
-from microdj.test import RequestFactory, override_settings
 from microdj.template import EngineHandler, InvalidTemplateEngineError, TemplateDoesNotExist
 from microdj.template.loader import (
     aget_template,
@@ -19,6 +18,7 @@ from microdj.template.loader import (
     render_to_string,
     select_template,
 )
+from microdj.test import RequestFactory, override_settings
 from tests.template.pages import ENGINE
 
 TWO = [{**ENGINE, "NAME": "first"}, {**ENGINE, "NAME": "second", "DIRS": []}]

@@ -1,4 +1,4 @@
-"""TemplateResponse / SimpleTemplateResponse: lazy rendering, callbacks, pickling, the handler's render step."""
+"""TemplateResponse, SimpleTemplateResponse: lazy rendering, callbacks, pickling, the handler's render."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from microdj.http import HttpResponse
-from microdj.test import Client, RequestFactory, override_settings
 from microdj.template import TemplateDoesNotExist
 from microdj.template.loader import get_template
 from microdj.template.response import (
@@ -19,6 +18,7 @@ from microdj.template.response import (
     TemplateResponse,
     on_event_loop,
 )
+from microdj.test import Client, RequestFactory, override_settings
 
 
 def test_simple_response_renders_lazily_and_once(pages):
@@ -44,7 +44,10 @@ def test_template_object_list_of_names_and_resolve_context(pages):
         def resolve_context(self, context: Any) -> Any:
             return {k: str(v).upper() for k, v in context.items()}
 
-    assert Upper(["nope.html", "plain.html"], {"name": "x", "markup": "m"}).render().content == b"<p>Hello X! M</p>"
+    assert (
+        Upper(["nope.html", "plain.html"], {"name": "x", "markup": "m"}).render().content
+        == b"<p>Hello X! M</p>"
+    )
     template = get_template("plain.html")
     assert SimpleTemplateResponse(template, {"name": "t"}).render().content == b"<p>Hello t! </p>"
     with pytest.raises(TemplateDoesNotExist):

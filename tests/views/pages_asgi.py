@@ -1,4 +1,4 @@
-"""The browser tests' ASGI application: static files in front of microdj (as ``runserver`` does with DEBUG)."""
+"""The browser tests' ASGI application: static files in front of microdj (as ``runserver`` with DEBUG)."""
 
 import os
 

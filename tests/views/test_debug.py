@@ -124,7 +124,7 @@ def test_404_page_for_a_plain_http404():
 
 
 def _failing_with_secrets() -> tuple:
-    api_key = "local-api-key-value"
+    api_key = "local-api-key-value"  # noqa: F841 - a local shown (masked) on the page
     harmless = "visible-local"
     try:
         try:
@@ -163,14 +163,18 @@ def test_context_chain_wording():
 
 
 def test_settings_request_data_and_cookies_are_masked(override):
-    override(DEBUG=True, MY_SERVICE_PASSWORD="pw-setting-value", DATABASES={"default": {"PASSWORD": "db-pw-value"}})
+    override(
+        DEBUG=True, MY_SERVICE_PASSWORD="pw-setting-value", DATABASES={"default": {"PASSWORD": "db-pw-value"}}
+    )
     factory = RequestFactory()
     request = factory.post(
         "/submit/?visible=1&auth_token=query-token-value",
         {"name": "Ann", "password": "form-password-value"},
         HTTP_AUTHORIZATION="Bearer header-auth-value",
     )
-    request.COOKIES.update({"sessionid": "session-cookie-value", "theme": "dark", "csrftoken": "csrf-cookie-value"})
+    request.COOKIES.update(
+        {"sessionid": "session-cookie-value", "theme": "dark", "csrftoken": "csrf-cookie-value"}
+    )
     page = technical_500_response(request, *_raise(ValueError("x"))).content.decode()
     for secret in (
         "test-secret-key",
@@ -202,7 +206,9 @@ def test_plain_text_for_clients_not_asking_for_html():
     assert "api_key = ********************" in text and "local-api-key-value" not in text
     assert "<" not in text.split("Settings:")[0].replace("<HttpRequest", "").replace("<module>", "")
     html_request = RequestFactory().get("/", HTTP_ACCEPT="text/html,*/*")
-    assert technical_500_response(html_request, *_raise(ValueError("x")))["Content-Type"].startswith("text/html")
+    assert technical_500_response(html_request, *_raise(ValueError("x")))["Content-Type"].startswith(
+        "text/html"
+    )
 
 
 def test_template_syntax_error_shows_file_line_and_source(override):
@@ -255,7 +261,7 @@ def test_broken_repr_long_values_and_hidden_frames():
     page = technical_500_response(RequestFactory().get("/"), *_raise_from(hidden)).content.decode()
     assert "&lt;Broken instance at 0x" in page
     assert "x" * 5000 not in page
-    assert "in</span> <span class=\"fn\">hidden</span>" not in page
+    assert 'in</span> <span class="fn">hidden</span>' not in page
     assert "test_broken_repr_long_values_and_hidden_frames.&lt;locals&gt;.failing" in page
 
 

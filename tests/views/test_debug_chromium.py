@@ -44,8 +44,18 @@ def server() -> Iterator[str]:
     port = sock.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MICRODJ_SETTINGS_MODULE": "tests.views.pages_settings"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "tests.views.pages_asgi:application", "--fd", str(sock.fileno()),
-         "--log-level", "warning", "--lifespan", "on"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "tests.views.pages_asgi:application",
+            "--fd",
+            str(sock.fileno()),
+            "--log-level",
+            "warning",
+            "--lifespan",
+            "on",
+        ],
         cwd=ROOT,
         env=env,
         pass_fds=[sock.fileno()],
@@ -103,7 +113,9 @@ def test_debug_500_page(server, browser):
 
 def test_local_variables_open_on_click(server, browser):
     browser.open(f"{server}/shop/checkout/?order=3")
-    browser.evaluate("document.querySelectorAll('details.frame.user details.vars').forEach(d => d.open = true)")
+    browser.evaluate(
+        "document.querySelectorAll('details.frame.user details.vars').forEach(d => d.open = true)"
+    )
     text = browser.text()
     assert "basket\t['apples', 'pears']" in text
     assert "card_password\t********************" in text

@@ -11,7 +11,6 @@ from microdj.template.response import SimpleTemplateResponse, TemplateResponse
 from microdj.test import RequestFactory
 from microdj.views.generic import TemplateView
 from microdj.views.generic.base import ContextMixin, TemplateResponseMixin
-from tests.template.conftest import client, pages  # noqa: F401 - fixtures
 
 
 def test_template_view_renders_with_url_kwargs_view_and_extra_context(client):

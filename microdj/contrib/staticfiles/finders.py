@@ -24,7 +24,9 @@ class FileSystemFinder:
             root = os.fspath(root)
             static_root = settings.STATIC_ROOT
             if static_root and os.path.abspath(root) == os.path.abspath(static_root):
-                raise ImproperlyConfigured("The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting.")
+                raise ImproperlyConfigured(
+                    "The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting."
+                )
             self.locations.append((prefix, os.path.abspath(root)))
 
     def find(self, name: str) -> str | None:

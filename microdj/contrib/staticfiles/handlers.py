@@ -40,7 +40,9 @@ def static_server(use_finders: bool | None = None, autorefresh: bool | None = No
         max_age = 0 if debug else 60
     if use_finders:
         return StaticFileServer(
-            FileSystemFinder().locations, autorefresh=True if autorefresh is None else autorefresh, max_age=max_age
+            FileSystemFinder().locations,
+            autorefresh=True if autorefresh is None else autorefresh,
+            max_age=max_age,
         )
     hashed = set(staticfiles_storage.manifest_paths().values())
     return StaticFileServer(
@@ -65,7 +67,9 @@ class ASGIStaticFilesHandler:
         self.application = application
         static_url = settings.STATIC_URL
         if not static_url:
-            raise ImproperlyConfigured("ASGIStaticFilesHandler needs the STATIC_URL setting (e.g. '/static/').")
+            raise ImproperlyConfigured(
+                "ASGIStaticFilesHandler needs the STATIC_URL setting (e.g. '/static/')."
+            )
         base = urlsplit(static_url).path
         self.base_path = base if base.endswith("/") else base + "/"
         self.server = static_server(use_finders, autorefresh)
@@ -83,7 +87,7 @@ class ASGIStaticFilesHandler:
             if response.streaming:
                 await send_streaming_response(request, response, send, self.pool)
                 return
-            body = response.content
+            body: bytes = response.content  # type: ignore[attr-defined]  # not streaming: an HttpResponse
             headers = response.asgi_headers()
             headers.append((b"content-length", str(len(body)).encode()))
             status = response.status_code

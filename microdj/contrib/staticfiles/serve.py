@@ -49,7 +49,13 @@ _TYPES = {
     ".avif": "image/avif",
     ".webp": "image/webp",
 }
-_CHARSET_TYPES = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml")
+_CHARSET_TYPES = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/manifest+json",
+    "image/svg+xml",
+)
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
 
@@ -154,7 +160,9 @@ class StaticFileServer:
             for directory, subdirs, files in os.walk(root):
                 subdirs.sort()
                 for filename in sorted(files):
-                    if filename.endswith((".gz", ".br")) and os.path.exists(os.path.join(directory, filename[:-3])):
+                    if filename.endswith((".gz", ".br")) and os.path.exists(
+                        os.path.join(directory, filename[:-3])
+                    ):
                         continue  # a compressed twin, served for its original
                     relative = os.path.relpath(os.path.join(directory, filename), root).replace(os.sep, "/")
                     name = f"{prefix}/{relative}" if prefix else relative

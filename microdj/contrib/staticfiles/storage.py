@@ -48,7 +48,8 @@ class StaticFilesStorage:
         location = self._location or settings.STATIC_ROOT
         if not location:
             raise ImproperlyConfigured(
-                "You're using the staticfiles app without having set the STATIC_ROOT setting to a filesystem path."
+                "You're using the staticfiles app without having set the STATIC_ROOT setting to a "
+                "filesystem path."
             )
         return os.path.abspath(os.fspath(location))
 
@@ -57,7 +58,9 @@ class StaticFilesStorage:
         """The URL prefix (``STATIC_URL``), ending with a slash."""
         base = self._base_url if self._base_url is not None else settings.STATIC_URL
         if base is None:
-            raise ImproperlyConfigured("You're using the staticfiles app without having set the required STATIC_URL setting.")
+            raise ImproperlyConfigured(
+                "You're using the staticfiles app without having set the required STATIC_URL setting."
+            )
         return base if base.endswith("/") else base + "/"
 
     def path(self, name: str) -> str:
@@ -113,7 +116,9 @@ class ManifestStaticFilesStorage(StaticFilesStorage):
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as error:
-            raise ValueError(f"Couldn't load manifest '{self.manifest_name}' (version {MANIFEST_VERSION}): {error}")
+            raise ValueError(
+                f"Couldn't load manifest '{self.manifest_name}' (version {MANIFEST_VERSION}): {error}"
+            )
         paths: dict[str, str] = data.get("paths", {})
         return paths
 
@@ -153,7 +158,9 @@ class _ConfiguredStorage:
             try:
                 cls = import_string(backend)
             except ImportError as error:
-                raise ImproperlyConfigured(f"Could not find the STORAGES['staticfiles'] backend {backend!r}: {error}")
+                raise ImproperlyConfigured(
+                    f"Could not find the STORAGES['staticfiles'] backend {backend!r}: {error}"
+                )
             wrapped = self._wrapped = cls(**config.get("OPTIONS", {}))
         return wrapped
 

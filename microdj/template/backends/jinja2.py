@@ -92,7 +92,9 @@ class Template:
         if self.template.environment.is_async:
             # Jinja2 would start an event loop of its own: use the sync twin of this template instead.
             if self.template.name is None:
-                raise RuntimeError("A template from an async environment can only be rendered with render_async().")
+                raise RuntimeError(
+                    "A template from an async environment can only be rendered with render_async()."
+                )
             return self.backend.get_template(self.template.name).render(context, request)
         try:
             return self.template.render(self.backend.make_context(context, request))
@@ -179,7 +181,7 @@ class Jinja2(BaseEngine):
                     (Origin(path, template_name), "Source does not exist")
                     for path in self.iter_template_filenames(template_name)
                 ]
-            raise TemplateDoesNotExist(error.name or template_name, tried=tried, backend=self) from error
+            raise TemplateDoesNotExist(str(error.name or template_name), tried=tried, backend=self) from error
         except jinja2.TemplateSyntaxError as error:
             raise _syntax_error(error) from error
 

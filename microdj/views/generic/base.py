@@ -1,4 +1,4 @@
-"""Class-based views: ``View`` (dispatch by HTTP method, sync or async), ``TemplateView`` and ``RedirectView``."""
+"""Class-based views: ``View`` (dispatch by HTTP method), ``TemplateView`` and ``RedirectView``."""
 
 from __future__ import annotations
 

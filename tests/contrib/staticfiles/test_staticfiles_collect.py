@@ -21,7 +21,7 @@ def test_copies_then_leaves_unchanged_files_alone(tree):
     assert sorted(result.compressed) == ["css/site.css.gz", "js/app.js.gz"]  # extra.css is too small
     assert gzip.decompress((root / "js" / "app.js.gz").read_bytes()) == (root / "js" / "app.js").read_bytes()
     assert result.hashed == {} and result.manifest is None
-    assert result.summary() == "5 static files copied to '%s', 2 compressed." % root
+    assert result.summary() == f"5 static files copied to '{root}', 2 compressed."
     again = collectstatic(compress=False)
     assert again.copied == [] and len(again.unmodified) == 5 and again.compressed == []
     assert "0 static files copied" in again.summary() and "5 unmodified" in again.summary()
@@ -54,7 +54,9 @@ def test_manifest_hashes_names_and_rewrites_css(tree):
         paths = result.hashed
         assert set(paths) == {"data.bin", "css/extra.css", "css/site.css", "img/dot.png", "js/app.js"}
         site = paths["css/site.css"]
-        assert site.startswith("css/site.") and site.endswith(".css") and len(site) == len("css/site.css") + 13
+        assert (
+            site.startswith("css/site.") and site.endswith(".css") and len(site) == len("css/site.css") + 13
+        )
         rewritten = (root / site).read_text()
         assert f"url('../{paths['img/dot.png']}')" in rewritten
         assert f"@import '{paths['css/extra.css'].split('/')[1]}'" in rewritten
@@ -72,12 +74,18 @@ def test_css_references_left_alone(tree):
     (tree["source"] / "css" / "site.css").write_text(
         "a{background:url(data:image/png;base64,AAA)}b{background:url(https://x.example/y.png)}"
         "c{background:url('#frag')}d{background:url(/abs.png)}e{background:url(missing.png)}"
-        "f{background:url(\"../img/dot.png?v=1#x\")}" * 5
+        'f{background:url("../img/dot.png?v=1#x")}' * 5
     )
     with override_settings(STORAGES=MANIFEST):
         paths = collectstatic().hashed
     text = (tree["root"] / paths["css/site.css"]).read_text()
-    for kept in ("data:image/png;base64,AAA", "https://x.example/y.png", "'#frag'", "/abs.png", "missing.png"):
+    for kept in (
+        "data:image/png;base64,AAA",
+        "https://x.example/y.png",
+        "'#frag'",
+        "/abs.png",
+        "missing.png",
+    ):
         assert kept in text
     assert f'url("../{paths["img/dot.png"]}?v=1#x")' in text
 

@@ -28,7 +28,9 @@ async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": b"app"})
 
 
-def get(app: Any, path: str, *headers: tuple[str, str], method: str = "GET", raw: bytes | None = None) -> dict[str, Any]:
+def get(
+    app: Any, path: str, *headers: tuple[str, str], method: str = "GET", raw: bytes | None = None
+) -> dict[str, Any]:
     pairs = [(b"host", b"testserver")] + [(k.lower().encode(), v.encode("latin-1")) for k, v in headers]
     scope = make_scope(method, path, headers=pairs)
     if raw is not None:
@@ -63,7 +65,11 @@ def test_plain_file_headers(served, tree):
 
 @pytest.mark.parametrize(
     ("name", "content_type"),
-    [("css/site.css", "text/css; charset=utf-8"), ("img/dot.png", "image/png"), ("data.bin", "application/octet-stream")],
+    [
+        ("css/site.css", "text/css; charset=utf-8"),
+        ("img/dot.png", "image/png"),
+        ("data.bin", "application/octet-stream"),
+    ],
 )
 def test_content_types(served, name, content_type):
     result = get(served, f"/static/{name}")
