@@ -203,17 +203,11 @@ def _settings(found: set[str]) -> list[tuple[str, str]]:
     names = settings.names()
     rows = []
     for name in names:
-        try:
-            value = getattr(settings, name)
-        except Exception:  # noqa: BLE001, S112 - a setting that cannot be read is left out
-            continue
-        rows.append((name, shown(cleanse(name, value, found))))
+        rows.append((name, shown(cleanse(name, getattr(settings, name), found))))
     return rows
 
 
 def _pairs(data: Any, found: set[str]) -> list[tuple[str, str]]:
-    if data is None:
-        return []
     items = data.lists() if hasattr(data, "lists") else data.items()
     return [(str(k), shown(cleanse(k, v, found))) for k, v in items]
 
@@ -256,13 +250,7 @@ def _request_data(request: Any, name: str, found: set[str]) -> list[tuple[str, s
 
 
 def _cookie_names() -> set[str]:
-    names = set()
-    for setting in ("SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME"):
-        try:
-            names.add(getattr(settings, setting))
-        except Exception:  # noqa: BLE001, S112 - unconfigured settings
-            continue
-    return names
+    return {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
 
 
 def build_report(

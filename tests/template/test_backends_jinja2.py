@@ -199,3 +199,19 @@ def test_engines_are_rebuilt_when_templates_change(pages):
     ):
         assert list(engines) == ["other"]
     assert engines["jinja2"] is not first
+
+
+def test_references_missing_or_broken_or_not_from_a_file():
+    engine = make(
+        loader=jinja2.DictLoader(
+            {
+                "top.html": '{% include "gone.html" ignore missing %}{% include "bad.html" %}',
+                "bad.html": "{% if %}",
+            }
+        )
+    )
+
+    async def main() -> Any:
+        return await engine.aget_template("top.html")
+
+    assert asyncio.run(main()).origin.template_name == "top.html"

@@ -115,3 +115,15 @@ def test_engine_handler_errors():
     first = handler["jinja2"]
     handler.reset()
     assert handler["jinja2"] is not first
+
+
+def test_context_processors(pages, override):
+    from microdj.template import context_processors
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1")
+    assert context_processors.request(request) == {"request": request}
+    assert context_processors.static(request) == {"STATIC_URL": "/static/"}
+    assert str(context_processors.csrf(request)["csrf_token"])
+    assert context_processors.debug(request) == {}
+    override(DEBUG=True, INTERNAL_IPS=["10.0.0.1"])
+    assert context_processors.debug(request) == {"debug": True}

@@ -235,3 +235,53 @@ def test_static_url_is_required(tree):
             ASGIStaticFilesHandler(inner)
     with override_settings(STATIC_URL="https://cdn.example/assets"):
         assert ASGIStaticFilesHandler(inner, use_finders=True).base_path == "/assets/"
+
+
+def test_prefixed_source_folders_and_unreadable_files(tree, tmp_path):
+    from microdj.contrib.staticfiles.serve import StaticFileServer
+
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    (vendor / "lib.js").write_text("lib")
+    (vendor / "locked.js").write_text("locked")
+    os.chmod(vendor / "locked.js", 0)
+    server = StaticFileServer([("vendor", str(vendor))], autorefresh=True)
+    assert server.find("vendor/lib.js") is not None
+    assert server.find("lib.js") is None and server.find("../x") is None
+    indexed = StaticFileServer([("vendor", str(vendor))])
+    assert sorted(indexed.index) == ["vendor/lib.js", "vendor/locked.js"]
+
+    class Request:
+        method = "GET"
+        META: dict[str, str] = {}
+
+    if os.geteuid() != 0:  # root reads any file
+        assert indexed.respond(Request(), "vendor/locked.js").status_code == 404
+    os.chmod(vendor / "locked.js", 0o644)
+
+
+def test_a_file_whose_stat_fails_is_not_served(tree, monkeypatch):
+    from microdj.contrib.staticfiles import serve
+
+    collectstatic()
+    real_stat = os.stat
+
+    def failing_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(path).endswith("data.bin"):
+            raise OSError("gone")
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(serve.os, "stat", failing_stat)
+    assert serve._variant(str(tree["root"] / "data.bin")) is None
+    app = ASGIStaticFilesHandler(inner, autorefresh=True)
+    assert get(app, "/static/data.bin")["status"] == 404
+
+
+def test_a_file_that_cannot_be_opened_is_404(served, monkeypatch):
+    from microdj.contrib.staticfiles import serve
+
+    def failing_open(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("denied")
+
+    monkeypatch.setattr(serve, "open", failing_open, raising=False)
+    assert get(served, "/static/js/app.js")["status"] == 404
