@@ -1,4 +1,4 @@
-"""``staticfiles_urlpatterns()``: serve ``STATIC_URL`` from ``STATICFILES_DIRS`` through the URLconf with DEBUG.
+"""``staticfiles_urlpatterns()``: serve ``STATIC_URL`` from ``STATICFILES_DIRS`` in the URLconf, with DEBUG.
 
 ``urlpatterns += staticfiles_urlpatterns()`` in a project's URLconf makes the application itself serve the
 source folders while ``DEBUG`` is on (an empty list otherwise), as Django's.
