@@ -29,7 +29,12 @@ def checkout(request: Any) -> HttpResponse:
     return HttpResponse(card_password)
 
 
+def broken_template(request: Any) -> HttpResponse:
+    return render(request, "broken.html", {"items": [1, 2]})
+
+
 urlpatterns = [
+    path("broken-template/", broken_template),
     path("", page, name="page"),
     path("shop/checkout/", checkout, name="checkout"),
     path("shop/basket/<int:pk>/", checkout, name="basket"),

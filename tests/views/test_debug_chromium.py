@@ -122,6 +122,21 @@ def test_local_variables_open_on_click(server, browser):
     browser.screenshot(SHOTS / "debug-500-locals.png")
 
 
+def test_template_syntax_error_page(server, browser):
+    browser.open(f"{server}/broken-template/")
+    browser.screenshot(SHOTS / "debug-template-error.png", full=False)
+    text = browser.text()
+    assert text.startswith("TemplateSyntaxError at /broken-template/")
+    assert (
+        "Template error" in text and "broken.html, error at line 5: Encountered unknown tag 'endfo'" in text
+    )
+    assert "{% endfo %}" in text and "{% for x in items %}" in text
+    colour = browser.evaluate(
+        "getComputedStyle(document.querySelector('.source li.current')).backgroundColor"
+    )
+    assert colour == "rgb(255, 224, 138)"  # the failing line is highlighted
+
+
 def test_technical_404_page(server, browser):
     browser.open(f"{server}/shop/nowhere/")
     browser.screenshot(SHOTS / "debug-404.png")
