@@ -4,9 +4,9 @@ The traceback page shows the exception and its chain (cause, context), each fram
 and local variables (frames of your code open, library and microdj frames folded), the template error
 with its source lines for a ``TemplateSyntaxError``, the files tried for a ``TemplateDoesNotExist``, the
 request (method, full URL, view, GET, POST, FILES, cookies, headers) and the settings, secrets masked (see
-:mod:`microdj.views.debug_report`). A client whose ``Accept`` header asks for neither ``text/html`` nor
-``application/xhtml+xml`` (``curl`` sends ``*/*``) gets the same as plain text. Every piece of text is
-HTML-escaped. These pages are never used with ``DEBUG`` off.
+:mod:`microdj.views.debug_report`). A client that does not accept ``text/html`` (``curl -H 'Accept:
+text/plain'``) gets the same as plain text, as in Django. Every piece of text is HTML-escaped. These pages
+are never used with ``DEBUG`` off.
 """
 
 from __future__ import annotations
@@ -62,9 +62,12 @@ footer{padding:14px 28px;background:#f3f3f3;border-top:1px solid #ddd;color:#555
 
 
 def wants_html(request: Any) -> bool:
-    """HTML unless the client's ``Accept`` header names neither text/html nor application/xhtml+xml."""
-    accept = request.META.get("HTTP_ACCEPT")
-    return accept is None or "text/html" in accept or "application/xhtml+xml" in accept
+    """Whether the client accepts HTML (``*/*`` does, as in Django); plain text otherwise."""
+    accepts = getattr(request, "accepts", None)
+    if accepts is None:
+        accept = request.META.get("HTTP_ACCEPT", "*/*")
+        return "html" in accept or "*/*" in accept
+    return bool(accepts("text/html"))
 
 
 def _e(value: Any) -> str:

@@ -157,7 +157,7 @@ def test_context_chain_wording():
         info = (LookupError, error, error.__traceback__)
     page = technical_500_response(RequestFactory().get("/"), *info).content.decode()
     assert "Raised while handling OSError: first" in page
-    text = technical_500_response(RequestFactory().get("/", HTTP_ACCEPT="*/*"), *info).content.decode()
+    text = technical_500_response(RequestFactory().get("/", HTTP_ACCEPT="text/plain"), *info).content.decode()
     assert "During handling of the above exception, another exception occurred:" in text
     assert text.index("OSError: first") < text.rindex("LookupError: second\n")
 
@@ -195,7 +195,7 @@ def test_settings_request_data_and_cookies_are_masked(override):
 
 
 def test_plain_text_for_clients_not_asking_for_html():
-    request = RequestFactory().get("/t/?q=1", HTTP_ACCEPT="*/*")
+    request = RequestFactory().get("/t/?q=1", HTTP_ACCEPT="text/plain")
     response = technical_500_response(request, *_failing_with_secrets())
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     text = response.content.decode()
@@ -224,7 +224,7 @@ def test_template_syntax_error_shows_file_line_and_source(override):
     page = technical_500_response(RequestFactory().get("/"), *info).content.decode()
     assert "<h2>Template error</h2>" in page and "broken.html</code>, error at line 5" in page
     assert "<li class=current>{% endfo %}</li>" in page
-    text = technical_500_response(RequestFactory().get("/", HTTP_ACCEPT="*/*"), *info).content.decode()
+    text = technical_500_response(RequestFactory().get("/", HTTP_ACCEPT="text/plain"), *info).content.decode()
     assert "Template error in " in text and ">    5  {% endfo %}" in text
 
 
@@ -240,7 +240,7 @@ def test_missing_template_lists_the_files_tried(override):
         info = (TemplateDoesNotExist, error, error.__traceback__)
     page = technical_500_response(RequestFactory().get("/"), *info).content.decode()
     assert "Template-loader postmortem" in page and "nope.html</code> (Source does not exist)" in page
-    text = technical_500_response(RequestFactory().get("/", HTTP_ACCEPT="*/*"), *info).content.decode()
+    text = technical_500_response(RequestFactory().get("/", HTTP_ACCEPT="text/plain"), *info).content.decode()
     assert "Template tried: " in text
 
 
@@ -299,7 +299,7 @@ def test_post_data_not_received_is_said():
 
 
 def test_404_plain_text_and_view_row():
-    request = RequestFactory().get("/nowhere/", HTTP_ACCEPT="*/*")
+    request = RequestFactory().get("/nowhere/", HTTP_ACCEPT="text/plain")
     try:
         get_resolver("tests.core.urls_middleware").resolve("/nowhere/")
     except Resolver404 as error:
