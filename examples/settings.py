@@ -1,11 +1,11 @@
 """Settings of the example application (named by MICRODJ_SETTINGS_MODULE)."""
 
+import os
+
 DEBUG = True
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 ROOT_URLCONF = "examples.urls"
 SECRET_KEY = "example-only-not-secret"
-
-import os  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIDDLEWARE = ["microdj.middleware.csrf.CsrfViewMiddleware"]

@@ -1,5 +1,7 @@
 """The example application under a real uvicorn on 127.0.0.1 (ephemeral port, bounded, self-stopping)."""
 
+import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -97,3 +99,19 @@ def test_guestbook_page_stylesheet_and_csrf_protected_form(server):
         assert "<strong>Ann</strong>: Hello &lt;there&gt;" in client.get("/guestbook/").text
         empty = client.post("/guestbook/", data={"name": "", "message": "", "csrfmiddlewaretoken": token})
         assert empty.status_code == 400 and "Please give your name" in empty.text
+
+
+def test_chat_page_and_its_websocket_room(server):
+    page = httpx.get(server + "/chat/lobby/", timeout=5)
+    assert page.status_code == 200 and "/ws/chat/lobby/" in page.text
+    assert httpx.get(server + "/ws/chat/lobby/", timeout=5).status_code == 426
+    connect = pytest.importorskip("websockets.asyncio.client").connect
+    url = server.replace("http://", "ws://") + "/ws/chat/lobby/"
+
+    async def chat():
+        async with connect(url) as alice, connect(url) as bob:
+            await alice.send(json.dumps({"text": "hi bob"}))
+            assert json.loads(await bob.recv()) == {"text": "hi bob"}
+            assert json.loads(await alice.recv()) == {"text": "hi bob"}
+
+    asyncio.run(asyncio.wait_for(chat(), 20))

@@ -20,8 +20,8 @@ from microdj.contrib.staticfiles.serve import StaticFileServer
 from microdj.contrib.staticfiles.storage import staticfiles_storage
 from microdj.core.exceptions import ImproperlyConfigured
 from microdj.core.handlers.streaming import send_streaming_response
-from microdj.core.handlers.workers import WorkerPool
 from microdj.http.request import HttpRequest
+from microdj.utils.concurrency import WorkerPool
 
 __all__ = ["ASGIStaticFilesHandler", "static_server"]
 

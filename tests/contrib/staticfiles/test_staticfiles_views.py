@@ -26,8 +26,9 @@ def test_serve_only_with_debug_or_insecure(tree):
 
 
 def test_urlpatterns_serve_through_the_application(tree):
-    with override_settings(DEBUG=True, ROOT_URLCONF=__name__, STATIC_MAX_AGE=30):
+    with override_settings(DEBUG=True):
         urlpatterns[:] = staticfiles_urlpatterns()
+    with override_settings(DEBUG=True, ROOT_URLCONF=__name__, STATIC_MAX_AGE=30):
         client = Client()
         try:
             response = client.get("/static/js/app.js")
