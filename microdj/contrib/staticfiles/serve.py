@@ -17,6 +17,7 @@ chunks in worker threads. On top of it:
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import os
 import posixpath
@@ -30,6 +31,8 @@ from microdj.http.response import FileResponse, HttpResponse, HttpResponseBase, 
 from microdj.utils.http import http_date
 
 __all__ = ["IMMUTABLE_MAX_AGE", "StaticFile", "StaticFileResponse", "StaticFileServer", "content_type_for"]
+
+logger = logging.getLogger("microdj.staticfiles")
 
 IMMUTABLE_MAX_AGE = 31536000
 #: A content-hashed name: ``name.<12 hex digits>.ext`` (as collectstatic writes them).
@@ -157,6 +160,8 @@ class StaticFileServer:
     def _build_index(self) -> dict[str, StaticFile]:
         index: dict[str, StaticFile] = {}
         for prefix, root in self.locations:
+            if not os.path.isdir(root):
+                logger.warning("No static files folder at %s (run collectstatic() first?)", root)
             for directory, subdirs, files in os.walk(root):
                 subdirs.sort()
                 for filename in sorted(files):

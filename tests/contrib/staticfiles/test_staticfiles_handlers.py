@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import logging
 import os
 from typing import Any
 
@@ -285,3 +286,10 @@ def test_a_file_that_cannot_be_opened_is_404(served, monkeypatch):
 
     monkeypatch.setattr(serve, "open", failing_open, raising=False)
     assert get(served, "/static/js/app.js")["status"] == 404
+
+
+def test_a_missing_static_root_is_said_at_start_up(tree, caplog):
+    with caplog.at_level(logging.WARNING, "microdj.staticfiles"):
+        app = ASGIStaticFilesHandler(inner)
+    assert "No static files folder at" in caplog.text and str(tree["root"]) in caplog.text
+    assert get(app, "/static/js/app.js")["status"] == 404
