@@ -198,7 +198,8 @@ class AsyncRenderResponse(HttpResponse):
 
     The handler awaits ``finish_render()`` (template loaded off the loop, rendered with ``render_async()``);
     it is not a template response (``process_template_response`` hooks do not see it). Reading ``content``
-    first renders at once, in the calling thread.
+    first renders at once, in the calling thread. Like a template response it has ``is_rendered`` and
+    ``add_post_render_callback()``, so that caching middleware stores it once rendered.
     """
 
     def __init__(
@@ -217,10 +218,27 @@ class AsyncRenderResponse(HttpResponse):
             context,
             using,
         )
+        self._post_render_callbacks: list[Callable[[Any], Any]] = []
+
+    @property
+    def is_rendered(self) -> bool:
+        """Whether the content was rendered (or set)."""
+        return self._pending is None
+
+    def add_post_render_callback(self, callback: Callable[[Any], Any]) -> None:
+        """Call ``callback(response)`` once rendered (now, if it is); its result is ignored."""
+        if self._pending is None:
+            callback(self)
+        else:
+            self._post_render_callbacks.append(callback)
 
     def _take(self) -> tuple[Any, Any, dict[str, Any] | None, str | None] | None:
         pending, self._pending = self._pending, None
         return pending
+
+    def _callbacks(self) -> list[Callable[[Any], Any]]:
+        callbacks, self._post_render_callbacks = self._post_render_callbacks, []
+        return callbacks
 
     def render(self) -> AsyncRenderResponse:
         """Render now, in this thread, if not done yet; return the response."""
@@ -229,18 +247,34 @@ class AsyncRenderResponse(HttpResponse):
             from microdj.template.loader import render_to_string
 
             request, name, context, using = pending
-            HttpResponse.content.fset(self, render_to_string(name, context, request, using=using))  # type: ignore[attr-defined]
+            text = render_to_string(name, context, request, using=using)
+            HttpResponse.content.fset(self, text)  # type: ignore[attr-defined]
+            for callback in self._callbacks():
+                callback(self)
         return self
 
     async def finish_render(self) -> AsyncRenderResponse:
-        """Render in the engine's async mode, if not done yet; return the response."""
+        """Render in the engine's async mode, if not done yet (sync callbacks in a worker thread)."""
         pending = self._take()
         if pending is not None:
             from microdj.template.loader import arender_to_string
 
             request, name, context, using = pending
-            HttpResponse.content.fset(self, await arender_to_string(name, context, request, using=using))  # type: ignore[attr-defined]
+            text = await arender_to_string(name, context, request, using=using)
+            HttpResponse.content.fset(self, text)  # type: ignore[attr-defined]
+            for callback in self._callbacks():
+                if iscoroutinefunction(callback):
+                    await callback(self)
+                else:
+                    await anyio.to_thread.run_sync(callback, self)
         return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the rendered response (rendered now if needed), without what it was rendered from."""
+        self.render()
+        state = self.__dict__.copy()
+        state.pop("_post_render_callbacks", None)
+        return state
 
     @property
     def content(self) -> bytes:

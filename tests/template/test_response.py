@@ -180,3 +180,49 @@ def test_template_error_in_async_render_goes_through_the_500_path(client):
     failing.close()
     with pytest.raises(TemplateDoesNotExist):
         client.get("/async/missing/")
+
+
+def test_async_render_response_post_render_callbacks_and_pickling(pages):
+    request = RequestFactory().get("/")
+    seen: list[bytes] = []
+    response = AsyncRenderResponse(request, "plain.html", {"name": "cb"})
+    assert not response.is_rendered
+    response.add_post_render_callback(lambda r: seen.append(r.content))
+    response.render()
+    assert response.is_rendered and seen == [b"<p>Hello cb! </p>"]
+    response.add_post_render_callback(lambda r: seen.append(b"late"))
+    assert seen[-1] == b"late"
+    pending = AsyncRenderResponse(request, "plain.html", {"name": "p"})
+    clone = pickle.loads(pickle.dumps(pending))
+    assert clone.content == b"<p>Hello p! </p>" and not hasattr(clone, "_post_render_callbacks")
+
+    async def finish() -> list[str]:
+        calls: list[str] = []
+
+        async def async_callback(r: Any) -> None:
+            calls.append("async")
+
+        later = AsyncRenderResponse(request, "plain.html", {"name": "f"})
+        later.add_post_render_callback(lambda r: calls.append("sync"))
+        later.add_post_render_callback(async_callback)
+        await later.finish_render()
+        return calls
+
+    assert asyncio.run(finish()) == ["sync", "async"]
+
+
+def test_cache_middleware_stores_render_results_of_async_views_once_rendered(pages):
+    with override_settings(
+        MIDDLEWARE=[
+            "microdj.middleware.cache.UpdateCacheMiddleware",
+            "microdj.middleware.cache.FetchFromCacheMiddleware",
+        ],
+        CACHE_MIDDLEWARE_SECONDS=30,
+    ):
+        client = Client()
+        first = client.get("/async/")
+        second = client.get("/async/")
+        client.close()
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content and b"<h1>Price list</h1>" in second.content
+    assert "max-age=30" in first["Cache-Control"]
