@@ -87,3 +87,17 @@ ASYNC_SAFETY_ALLOW: list[str] = []
 # Callables (or dotted paths) run at ASGI lifespan startup and shutdown; sync or async.
 ON_STARTUP: list = []
 ON_SHUTDOWN: list = []
+
+# --- Messages, logging -------------------------------------------------------------------------------------
+# The message storage class (microdj.contrib.messages): the cookie first, the session for the rest.
+MESSAGE_STORAGE = "microdj.contrib.messages.storage.fallback.FallbackStorage"
+# The lowest message level recorded (messages.INFO).
+MESSAGE_LEVEL = 20
+# Extra or replaced level -> tag pairs, e.g. {messages.ERROR: "danger"}.
+MESSAGE_TAGS: dict[int, str] = {}
+
+# The callable that applies LOGGING (None: leave logging alone); it is called with LOGGING at start-up,
+# after microdj's default configuration (microdj.utils.log.DEFAULT_LOGGING) is applied.
+LOGGING_CONFIG: str | None = "logging.config.dictConfig"
+# A logging.config.dictConfig() dictionary, applied over the default configuration.
+LOGGING: dict[str, object] = {}
