@@ -21,6 +21,7 @@ from microdj.conf import settings
 from microdj.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, RequestAborted
 from microdj.core.handlers.exception import response_for_exception
 from microdj.core.handlers.workers import WorkerPool, run_on_loop
+from microdj.core.loading import import_middleware, root_resolver
 from microdj.http.response import HttpResponseBase
 from microdj.urls.resolvers import get_resolver
 from microdj.utils.module_loading import import_string
@@ -44,7 +45,7 @@ class BaseHandler:
     """Holds the URL resolver, the worker pool and the middleware chain built from settings."""
 
     def __init__(self, async_safety: str | None = None) -> None:
-        self.resolver = get_resolver(settings.ROOT_URLCONF)
+        self.resolver = root_resolver(settings.ROOT_URLCONF)
         self._fast_resolve = self.resolver.fast_resolver()
         self.pool = WorkerPool(settings.SYNC_WORKER_THREADS)
         # PERF: is-this-view-async is decided once per view function, not per request.
@@ -88,11 +89,13 @@ class BaseHandler:
         self._view_middleware, self._exception_middleware = [], []
         self._template_response_middleware = []
         try:
-            self.resolver = get_resolver(settings.ROOT_URLCONF)
+            self.resolver = root_resolver(settings.ROOT_URLCONF)
             self._fast_resolve = self.resolver.fast_resolver()
             self.load_middleware()
         except Exception as error:
             problem = error
+            # The error views of a URLconf no longer in force must not answer: the defaults do.
+            self.resolver = None
 
             async def misconfigured(request: Any) -> Any:
                 raise problem
@@ -103,7 +106,7 @@ class BaseHandler:
     def load_middleware(self) -> None:
         """Build the chain from MIDDLEWARE, innermost first, adapting modes only at boundaries."""
         paths = list(settings.MIDDLEWARE)
-        factories = [(path, import_string(path)) for path in paths]
+        factories = [(path, import_middleware(path)) for path in paths]
         innermost_async = True
         if factories:
             innermost = factories[-1][1]
