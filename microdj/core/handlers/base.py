@@ -233,7 +233,9 @@ class BaseHandler:
         if view_is_async is None:
             view_is_async = self._learn_is_async(callback)
         view_middleware = self._view_middleware
-        if (view_is_async or view_middleware) and request.method not in _BODYLESS_METHODS:
+        if (view_is_async or view_middleware) and (
+            request.method not in _BODYLESS_METHODS or request.has_body()
+        ):
             # Hooks (e.g. CSRF reading POST) and async views may read the body with Django's sync API.
             prefetch = self._prefetch_body(request)
             if prefetch is not None:
@@ -315,7 +317,7 @@ class BaseHandler:
         return response
 
     async def _call_async_view(self, request: Any, match: Any) -> Any:
-        if request.method not in _BODYLESS_METHODS:
+        if request.method not in _BODYLESS_METHODS or request.has_body():
             prefetch = self._prefetch_body(request)
             if prefetch is not None:
                 await prefetch
@@ -333,7 +335,8 @@ class BaseHandler:
         """What to await so that the body is received before an async view runs (None: nothing to do).
 
         Then Django's sync ``body``/``POST`` work in the view. Called for methods that carry a body (not GET,
-        HEAD, OPTIONS, TRACE), declared or not: without a Content-Length (HTTP/2) the first message tells.
+        HEAD, OPTIONS, TRACE), declared or not: without a Content-Length (HTTP/2) the first message tells;
+        for those four when they declare one (Content-Length or Transfer-Encoding), as a sync view reads it.
         A body whose declared length is over DATA_UPLOAD_MAX_MEMORY_SIZE is left unread; reading it later
         raises RequestDataTooBig, as in Django.
         """
