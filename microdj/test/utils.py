@@ -1,4 +1,4 @@
-"""Test helpers: ``override_settings``."""
+"""Test helpers: ``override_settings`` and ``modify_settings``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from microdj.conf import settings
 
-__all__ = ["override_settings"]
+__all__ = ["modify_settings", "override_settings"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MISSING = object()
@@ -93,6 +93,36 @@ class override_settings:  # noqa: N801 - Django's name
             if name.startswith("test") and inspect.isfunction(attr):
                 setattr(cls, name, self.decorate_callable(attr))
         return cls
+
+
+class modify_settings(override_settings):  # noqa: N801 - Django's name
+    """Append, prepend or remove items of list settings: ``modify_settings(MIDDLEWARE={"append": path})``.
+
+    Each value is a dict of actions (``append``, ``prepend``, ``remove``) to an item or a list of items;
+    an item already present is not added twice. The new list is computed when the block is entered.
+    """
+
+    def __init__(self, **kwargs: dict[str, Any]) -> None:
+        super().__init__()
+        self.operations = list(kwargs.items())
+
+    def enable(self) -> None:
+        """Compute the new lists from the settings in force, then apply them."""
+        self.options = {}
+        for name, actions in self.operations:
+            value = list(self.options.get(name, getattr(settings, name, [])))
+            for action, items in actions.items():
+                items = [items] if isinstance(items, str) else list(items)
+                if action == "append":
+                    value += [item for item in items if item not in value]
+                elif action == "prepend":
+                    value = [item for item in items if item not in value] + value
+                elif action == "remove":
+                    value = [item for item in value if item not in items]
+                else:
+                    raise ValueError(f"Unsupported action: {action}")
+            self.options[name] = value
+        super().enable()
 
 
 def _restore(saved: list[tuple[str, Any]]) -> None:
