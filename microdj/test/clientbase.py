@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from microdj.http.response import HttpResponse
-from microdj.test.requestfactory import JSON_CONTENT_TYPE_RE
+from microdj.test.requestfactory import JSON_CONTENT_TYPE_RE, MULTIPART_CONTENT, Extra
 from microdj.test.transport import AppRunner, ASGIApp, WireResponse
 from microdj.utils.http import parse_http_date_safe
 
@@ -27,7 +27,6 @@ REDIRECT_STATUS_CODES = frozenset(
         HTTPStatus.PERMANENT_REDIRECT,
     }
 )
-_METHODS_WITH_BODY = frozenset({"post", "put", "patch", "delete", "options"})
 
 
 class RedirectCycleError(Exception):
@@ -98,10 +97,14 @@ def _parse_json(response: Any, **extra: Any) -> Any:
 
 
 class ClientMixin:
-    """What ``Client`` and ``AsyncClient`` share: scopes, responses, cookies and redirects."""
+    """What ``Client`` and ``AsyncClient`` share: scopes, responses, cookies, redirects, the verbs.
+
+    Each verb method is the request factory's with ``follow``; they all end in the client's ``generic()``.
+    """
 
     cookies: SimpleCookie
-    _scope_and_body: Callable[[Mapping[str, Any]], tuple[dict[str, Any], bytes]]
+    _scope_and_body: Callable[[Mapping[str, Any]], tuple[dict[str, Any], Any]]
+    generic: Callable[..., Any]
 
     def __init__(
         self,
@@ -117,6 +120,8 @@ class ClientMixin:
         self.enforce_csrf_checks = enforce_csrf_checks
         self.raise_request_exception = raise_request_exception
         self._runner = AppRunner(application)
+        # Streaming responses whose application waits for the test to consume them (see WireResponse).
+        self._held: list[WireResponse] = []
         self._runner_made()
 
     def _runner_made(self) -> None:
@@ -144,8 +149,7 @@ class ClientMixin:
             # Not what microdj's handler sent as is (e.g. ASGI middleware wraps it): show the wire.
             response = response_from_wire(wire)
         elif response.streaming:
-            chunks = wire.chunks
-            response.streaming_content = _aiterate(chunks) if response.is_async else iter(chunks)
+            response.streaming_content = self._replay(response, wire)
         else:
             # What went over the wire: no body for HEAD, 204 or 304, as a real client sees.
             response.content = wire.body
@@ -168,22 +172,16 @@ class ClientMixin:
                 self.cookies[key] = morsel
 
     def _follow_redirect(
-        self,
-        response: Any,
-        *,
-        data: Any = "",
-        content_type: Any = "",
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
+        self, response: Any, data: Any, content_type: str | None, headers: Any, extra: Extra
     ) -> Any:
         """Request the target of one redirect: GET, except for 307/308 that keep the method and body.
 
-        ``query_params`` of the first request are not sent again: the Location's query string is.
+        The query string sent is the Location's (``query_params`` of the first request are not sent again).
         """
         url = response["Location"]
         response.redirect_chain.append((url, response.status_code))
         parts = urlsplit(url)
+        extra = dict(extra)
         if parts.scheme:
             extra["wsgi.url_scheme"] = parts.scheme
         if parts.hostname:
@@ -196,15 +194,62 @@ class ClientMixin:
             path = "/"
         if not path.startswith("/"):
             path = urljoin(response.request["PATH_INFO"], path)
-        method = "get"
-        if response.status_code in (HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMANENT_REDIRECT):
-            method = response.request["REQUEST_METHOD"].lower()
         # As a browser does: the query string is the Location's, not the first request's.
         extra["QUERY_STRING"] = parts.query
-        if method in _METHODS_WITH_BODY:
-            extra["data"] = data
-            extra["content_type"] = content_type
-        return getattr(self, method)(path, follow=False, headers=headers, **extra)
+        if response.status_code in (HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMANENT_REDIRECT):
+            method = response.request["REQUEST_METHOD"]
+            return self.generic(method, path, data, content_type, headers=headers, **extra)
+        return self.generic("GET", path, b"", None, headers=headers, **extra)
+
+    # ------------------------------------------------------------------------ held streaming responses
+    def _replay(self, response: Any, wire: WireResponse) -> Any:
+        """The received chunks as the response's streaming content; the end of it lets the application
+        finish (``request_finished`` is sent then, as after a real client has read the body)."""
+        if not wire.held:
+            return _aiterate(wire.chunks) if response.is_async else iter(wire.chunks)
+        self._held.append(wire)
+        close = response.close
+
+        def close_and_release() -> None:
+            self._let_go(wire, wait=False)
+            close()
+
+        response.close = close_and_release
+        return self._areplay(wire) if response.is_async else self._sync_replay(wire)
+
+    def _sync_replay(self, wire: WireResponse) -> Any:
+        consumed = False
+        try:
+            yield from wire.chunks
+            consumed = True
+            self._let_go(wire, wait=True)
+        finally:
+            if not consumed:
+                self._let_go(wire, wait=False)
+
+    async def _areplay(self, wire: WireResponse) -> Any:
+        for chunk in wire.chunks:
+            yield chunk
+        await self._alet_go(wire)
+
+    def _let_go(self, wire: WireResponse, wait: bool) -> None:
+        """Let a held application finish; with ``wait``, return once it has (where that is possible)."""
+        if wire in self._held:
+            self._held.remove(wire)
+        self._release_held(wire, wait)
+
+    async def _alet_go(self, wire: WireResponse) -> None:
+        """``_let_go`` from async code: waits for the application when it runs on this loop."""
+        if wire in self._held:
+            self._held.remove(wire)
+        if wire.on_running_loop():
+            await wire.finish()
+        else:
+            self._release_held(wire, wait=False)
+
+    def _release_held(self, wire: WireResponse, wait: bool) -> None:
+        """Let ``wire``'s application finish (each client knows its loop)."""
+        raise NotImplementedError
 
     def _next_hop(self, previous: Any, response: Any) -> Any:
         """``response`` to the redirect ``previous`` gave, carrying on its ``redirect_chain``.
@@ -221,3 +266,172 @@ class ClientMixin:
 
     def _is_redirect(self, response: Any) -> bool:
         return response.status_code in REDIRECT_STATUS_CODES and response.has_header("Location")
+
+    # ------------------------------------------------------------------------------------------ verbs
+    def get(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """GET ``path``; ``follow=True`` follows redirects."""
+        return super().get(  # type: ignore[misc]
+            path, data, secure, headers=headers, query_params=query_params, follow=follow, **extra
+        )
+
+    def post(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = None,
+        content_type: str = MULTIPART_CONTENT,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """POST ``data`` to ``path`` (multipart form data unless ``content_type`` says otherwise)."""
+        return super().post(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def head(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """HEAD ``path``."""
+        return super().head(  # type: ignore[misc]
+            path, data, secure, headers=headers, query_params=query_params, follow=follow, **extra
+        )
+
+    def options(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """OPTIONS ``path``."""
+        return super().options(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def put(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """PUT ``data`` to ``path``."""
+        return super().put(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def patch(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """PATCH ``path`` with ``data``."""
+        return super().patch(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def delete(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """DELETE ``path``."""
+        return super().delete(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def trace(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = "",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """TRACE ``path``."""
+        return super().trace(  # type: ignore[misc]
+            path, secure, headers=headers, query_params=query_params, follow=follow, data=data, **extra
+        )
