@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 
-class Client(ClientMixin, RequestFactory):
+class Client(ClientMixin, RequestFactory):  # type: ignore[misc]  # verbs add follow
     """A test client for sync code: requests go through the application in-process, cookies are kept.
 
     ``application`` defaults to ``microdj.asgi.get_asgi_application()``, made on the first request. The
@@ -137,7 +137,7 @@ class Client(ClientMixin, RequestFactory):
         self.close()
 
 
-class AsyncClient(ClientMixin, AsyncRequestFactory):
+class AsyncClient(ClientMixin, AsyncRequestFactory):  # type: ignore[misc]  # verbs add follow
     """A test client for async code: the same API as ``Client`` with awaitable request methods.
 
     The application runs on the caller's event loop. ``async with AsyncClient() as client:`` runs lifespan

@@ -71,7 +71,7 @@ async def _aiterate(chunks: list[bytes]) -> Any:
         yield chunk
 
 
-def _expired(morsel: Morsel) -> bool:
+def _expired(morsel: Morsel[str]) -> bool:
     """True if a Set-Cookie asks to delete the cookie: Max-Age <= 0, else an Expires in the past."""
     max_age = morsel["max-age"]
     if max_age != "":
@@ -105,6 +105,8 @@ class ClientMixin:
     cookies: SimpleCookie
     _scope_and_body: Callable[[Mapping[str, Any]], tuple[dict[str, Any], Any]]
     generic: Callable[..., Any]
+    # Lets a held application finish (``wait``: until it has, where possible); each client knows its loop.
+    _release_held: Callable[[WireResponse, bool], None]
 
     def __init__(
         self,
@@ -116,7 +118,7 @@ class ClientMixin:
         query_params: Any = None,
         **defaults: Any,
     ) -> None:
-        super().__init__(headers=headers, query_params=query_params, **defaults)
+        super().__init__(headers=headers, query_params=query_params, **defaults)  # type: ignore[call-arg]
         self.enforce_csrf_checks = enforce_csrf_checks
         self.raise_request_exception = raise_request_exception
         self._runner = AppRunner(application)
@@ -245,11 +247,7 @@ class ClientMixin:
         if wire.on_running_loop():
             await wire.finish()
         else:
-            self._release_held(wire, wait=False)
-
-    def _release_held(self, wire: WireResponse, wait: bool) -> None:
-        """Let ``wire``'s application finish (each client knows its loop)."""
-        raise NotImplementedError
+            self._release_held(wire, False)
 
     def _next_hop(self, previous: Any, response: Any) -> Any:
         """``response`` to the redirect ``previous`` gave, carrying on its ``redirect_chain``.
@@ -268,7 +266,7 @@ class ClientMixin:
         return response.status_code in REDIRECT_STATUS_CODES and response.has_header("Location")
 
     # ------------------------------------------------------------------------------------------ verbs
-    def get(  # type: ignore[override]
+    def get(
         self,
         path: str,
         data: Any = None,
@@ -284,7 +282,7 @@ class ClientMixin:
             path, data, secure, headers=headers, query_params=query_params, follow=follow, **extra
         )
 
-    def post(  # type: ignore[override]
+    def post(
         self,
         path: str,
         data: Any = None,
@@ -308,7 +306,7 @@ class ClientMixin:
             **extra,
         )
 
-    def head(  # type: ignore[override]
+    def head(
         self,
         path: str,
         data: Any = None,
@@ -324,7 +322,7 @@ class ClientMixin:
             path, data, secure, headers=headers, query_params=query_params, follow=follow, **extra
         )
 
-    def options(  # type: ignore[override]
+    def options(
         self,
         path: str,
         data: Any = "",
@@ -348,7 +346,7 @@ class ClientMixin:
             **extra,
         )
 
-    def put(  # type: ignore[override]
+    def put(
         self,
         path: str,
         data: Any = "",
@@ -372,7 +370,7 @@ class ClientMixin:
             **extra,
         )
 
-    def patch(  # type: ignore[override]
+    def patch(
         self,
         path: str,
         data: Any = "",
@@ -396,7 +394,7 @@ class ClientMixin:
             **extra,
         )
 
-    def delete(  # type: ignore[override]
+    def delete(
         self,
         path: str,
         data: Any = "",
@@ -420,7 +418,7 @@ class ClientMixin:
             **extra,
         )
 
-    def trace(  # type: ignore[override]
+    def trace(
         self,
         path: str,
         data: Any = "",

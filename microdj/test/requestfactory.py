@@ -19,7 +19,8 @@ from urllib.parse import quote_from_bytes, unquote_to_bytes, urlsplit
 
 from microdj.conf import settings
 from microdj.core.serializers.json import DjangoJSONEncoder
-from microdj.http.request import HttpHeaders, HttpRequest
+from microdj.http.headers import HttpHeaders
+from microdj.http.request import HttpRequest
 from microdj.test.transport import body_messages
 from microdj.utils.encoding import force_bytes
 from microdj.utils.http import urlencode
@@ -62,7 +63,8 @@ Extra = Mapping[str, Any]
 
 
 def _to_bytes(value: Any) -> bytes:
-    return force_bytes(value, settings.DEFAULT_CHARSET)
+    data: bytes = force_bytes(value, settings.DEFAULT_CHARSET)
+    return data
 
 
 def _is_file(thing: Any) -> bool:
@@ -355,7 +357,8 @@ class RequestFactory:
             return encode_multipart(BOUNDARY, data)
         # The bytes must be in the charset the content type names.
         match = CONTENT_TYPE_RE.match(content_type or "")
-        return force_bytes(data, match[1] if match else settings.DEFAULT_CHARSET)
+        encoded: bytes = force_bytes(data, match[1] if match else settings.DEFAULT_CHARSET)
+        return encoded
 
     def _encode_json(self, data: Any, content_type: str | None) -> Any:
         """JSON-encode dicts, lists and tuples sent as application/json (or +json); others are unchanged."""

@@ -339,7 +339,7 @@ class AppRunner:
                     await started.startup()
                     self.lifespan = started
                 lifespan = self.lifespan
-        return lifespan  # type: ignore[return-value]
+        return lifespan
 
     def _current_lifespan(self) -> Lifespan | None:
         """The lifespan running on this loop; one left on a closed loop is dropped, on a live one refused."""

@@ -87,7 +87,7 @@ class override_settings:  # noqa: N801 - Django's name
                 inner_self.addCleanup(self.disable)
                 original_setup(inner_self)
 
-            cls.setUp = setUp  # type: ignore[method-assign]
+            cls.setUp = setUp  # type: ignore[method-assign,assignment]
             return cls
         for name, attr in list(vars(cls).items()):
             if name.startswith("test") and inspect.isfunction(attr):
