@@ -4,11 +4,13 @@ import os
 import re
 import subprocess
 import sys
+import unittest
 from pathlib import Path
 
 import httpx
 import pytest
 
+from microdj.test import override_settings
 from tests.load.load_servers import listening_socket, stop, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +73,15 @@ def test_another_host_gets_400_saying_why(server):
     assert response.status_code == 400
     assert "Invalid HTTP_HOST header: &#x27;example.com&#x27;" in response.text
     assert "You may need to add &#x27;example.com&#x27; to ALLOWED_HOSTS." in response.text
+
+
+def test_the_readme_test_case_passes_against_the_example(tmp_path, monkeypatch):
+    (tmp_path / "myapp.py").write_text(readme_block("# myapp.py"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    namespace: dict = {}
+    exec(compile(readme_block("from microdj.test import SimpleTestCase"), "README.md", "exec"), namespace)
+    result = unittest.TestResult()
+    with override_settings(ROOT_URLCONF="myapp"):
+        unittest.defaultTestLoader.loadTestsFromTestCase(namespace["PostTests"]).run(result)
+    assert result.testsRun == 2
+    assert result.failures == result.errors == []
