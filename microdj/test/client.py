@@ -79,8 +79,9 @@ class Client(ClientMixin, RequestFactory):  # type: ignore[misc]  # verbs add fo
     def request(self, **request: Any) -> Any:
         """Make a request described by WSGI-style keys and return the response."""
         scope, body = self._prepare(request)
-        wire = self._run(partial(self._runner.request, scope, body))
-        return self._finish(request, scope, wire)
+        renders: list[Any] = []
+        wire = self._run(partial(self._exchange, scope, body, renders))
+        return self._finish(request, scope, wire, renders)
 
     def generic(
         self,
@@ -148,8 +149,9 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):  # type: ignore[misc]  # ve
     async def request(self, **request: Any) -> Any:
         """Make a request described by WSGI-style keys and return the response."""
         scope, body = self._prepare(request)
-        wire = await self._runner.request(scope, body)
-        return self._finish(request, scope, wire)
+        renders: list[Any] = []
+        wire = await self._exchange(scope, body, renders)
+        return self._finish(request, scope, wire, renders)
 
     async def generic(
         self,

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from microdj.http.response import HttpResponse
 from microdj.test.requestfactory import JSON_CONTENT_TYPE_RE, MULTIPART_CONTENT, Extra
+from microdj.test.signals import collected_renders
 from microdj.test.transport import AppRunner, ASGIApp, WireResponse
 from microdj.utils.http import parse_http_date_safe
 
@@ -134,13 +135,27 @@ class ClientMixin:
         """The ASGI application under test."""
         return self._runner.app
 
-    def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], Any]:
         scope, body = self._scope_and_body(request)
         # The handler shares "request", "response" and "exc_info" through this dict.
         scope["microdj.test"] = {"enforce_csrf_checks": self.enforce_csrf_checks}
         return scope, body
 
-    def _finish(self, request: dict[str, Any], scope: dict[str, Any], wire: WireResponse) -> Any:
+    async def _exchange(self, scope: dict[str, Any], body: Any, renders: list[Any]) -> WireResponse:
+        """Run one request, collecting into ``renders`` the templates rendered for it."""
+        token = collected_renders.set(renders)
+        try:
+            return await self._runner.request(scope, body)
+        finally:
+            collected_renders.reset(token)
+
+    def _finish(
+        self,
+        request: dict[str, Any],
+        scope: dict[str, Any],
+        wire: WireResponse,
+        renders: list[Any] | None = None,
+    ) -> Any:
         """Turn what the application sent into the response object the test sees."""
         state = scope["microdj.test"]
         exc_info = wire.exc_info or state.get("exc_info")
@@ -162,6 +177,10 @@ class ClientMixin:
         response.asgi_request = response.wsgi_request = http_request
         response.resolver_match = getattr(http_request, "resolver_match", None)
         response.json = partial(_parse_json, response)
+        renders = renders or []
+        response.templates = [template for template, _context in renders]
+        contexts = [context for _template, context in renders]
+        response.context = contexts[0] if len(contexts) == 1 else (contexts or None)
         self._store_cookies(response.cookies)
         return response
 
@@ -244,10 +263,7 @@ class ClientMixin:
         """``_let_go`` from async code: waits for the application when it runs on this loop."""
         if wire in self._held:
             self._held.remove(wire)
-        if wire.on_running_loop():
-            await wire.finish()
-        else:
-            self._release_held(wire, False)
+        await wire.finish()
 
     def _next_hop(self, previous: Any, response: Any) -> Any:
         """``response`` to the redirect ``previous`` gave, carrying on its ``redirect_chain``.

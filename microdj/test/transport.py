@@ -70,19 +70,20 @@ class WireResponse:
         if self._release is not None and task is not None and not task.get_loop().is_closed():
             self._release.set()
 
-    def on_running_loop(self) -> bool:
-        """Whether the application runs on the event loop running in this thread."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return False
-        return self._task is not None and self._task.get_loop() is loop
-
     async def finish(self) -> None:
-        """Let the application finish and wait until it has (call on the loop it runs on)."""
-        self.release()
-        if self._task is not None and not self._task.done():
-            await asyncio.wait([self._task])
+        """Let the application finish and wait until it has, from any event loop.
+
+        From another loop than the application's, the wait does not block this one.
+        """
+        task = self._task
+        if task is None or task.done():
+            return
+        loop = task.get_loop()
+        if loop is asyncio.get_running_loop():
+            self.release()
+            await asyncio.wait([task])
+        elif not loop.is_closed():
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.finish(), loop))
 
 
 def body_messages(body: Body) -> Any:

@@ -268,3 +268,25 @@ def test_async_client_verbs_follow():
 
     response, trace = asyncio.run(main())
     assert response.json() == {"method": "POST", "POST": {"k": "v"}} and trace.content == b"plain"
+
+
+# ----------------------------------------------------------------------------- template_rendered
+def test_rendered_templates_are_collected_per_request():
+    from microdj.test.signals import template_rendered
+
+    with Client() as client:
+        response = client.get("/rendered/")
+        assert response.templates == ["base.html", "page.html"]
+        assert response.context == [{"a": 1}, {"b": 2}]
+        single = client.get("/arendered/")
+        assert (single.templates, single.context) == (["async.html"], {"c": 3})
+        none = client.get("/plain/")
+        assert (none.templates, none.context) == ([], None)
+    # Outside a request nothing is collected (and nothing fails).
+    template_rendered.send(sender=None, template="x.html", context={})
+
+    async def main():
+        async with AsyncClient() as client:
+            return await client.get("/rendered/")
+
+    assert asyncio.run(main()).templates == ["base.html", "page.html"]

@@ -45,7 +45,24 @@ def redirect(request):
     return response
 
 
+def rendered(request):
+    from microdj.test.signals import template_rendered
+
+    template_rendered.send(sender=None, template="base.html", context={"a": 1})
+    template_rendered.send(sender=None, template="page.html", context={"b": 2})
+    return HttpResponse("rendered")
+
+
+async def arendered(request):
+    from microdj.test.signals import template_rendered
+
+    template_rendered.send(sender=None, template="async.html", context={"c": 3})
+    return HttpResponse("rendered")
+
+
 urlpatterns = [
+    path("rendered/", rendered),
+    path("arendered/", arendered),
     path("stream/", stream),
     path("astream/", astream),
     path("plain/", plain),
