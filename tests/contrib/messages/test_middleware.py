@@ -129,3 +129,17 @@ def test_api_with_a_storage():
     request._messages = SessionStorage(request)
     messages.success(request, "s")
     assert len(request._messages) == 1
+
+
+def test_sync_mode_stores_on_the_response():
+    def view(request):
+        messages.error(request, "sync")
+        return HttpResponse("ok")
+
+    middleware = MessageMiddleware(view)
+    request = make_request()
+    response = middleware(request)
+    assert response.cookies["messages"].value
+    assert [
+        m.message for m in CookieStorage(make_request({"messages": response.cookies["messages"].value}))
+    ] == ["sync"]

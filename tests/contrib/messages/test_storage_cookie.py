@@ -164,3 +164,9 @@ def test_through_the_api_on_a_request():
     assert request._messages.update(response) == []
     loaded, _ = read_back(cookie_value(response))
     assert loaded == [Message(constants.INFO, "saved")]
+
+
+def test_the_message_serializer_round_trips():
+    signer = signing.get_cookie_signer(salt="microdj.contrib.messages")
+    value = signer.sign_object([Message(constants.INFO, "x", "t")], serializer=MessageSerializer)
+    assert CookieStorage(make_request({"messages": value}))._get() == ([Message(constants.INFO, "x")], True)

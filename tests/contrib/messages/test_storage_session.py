@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from microdj.contrib.messages import constants
-from microdj.contrib.messages.storage.base import Message
+from microdj.contrib.messages.storage.base import BaseStorage, Message
 from microdj.contrib.messages.storage.cookie import CookieStorage
 from microdj.contrib.messages.storage.fallback import FallbackStorage
 from microdj.contrib.messages.storage.session import SessionStorage
@@ -94,3 +94,44 @@ def test_fallback_without_any_stored_messages():
 def test_fallback_needs_sessions():
     with pytest.raises(ImproperlyConfigured):
         FallbackStorage(make_request(session=False))
+
+
+class Empty(BaseStorage):
+    """Holds no messages at all for this client."""
+
+    def _get(self):
+        return None, True
+
+    def _store(self, messages, response, **kwargs):
+        return messages
+
+
+class Partial(BaseStorage):
+    """Holds one message and says more are elsewhere."""
+
+    def _get(self):
+        return [Message(20, "first")], False
+
+    def _store(self, messages, response, **kwargs):
+        return []
+
+
+class Nothing(BaseStorage):
+    """Was used, holds nothing now."""
+
+    def _get(self):
+        return [], False
+
+    def _store(self, messages, response, **kwargs):
+        return []
+
+
+def test_fallback_reading_rules():
+    class Stops(FallbackStorage):
+        storage_classes = (Empty, Partial)
+
+    class Continues(FallbackStorage):
+        storage_classes = (Partial, Nothing, Partial)
+
+    assert Stops(make_request())._get() == ([], True)
+    assert Continues(make_request())._get() == ([Message(20, "first"), Message(20, "first")], False)
