@@ -42,3 +42,20 @@ def override():
     yield apply
     for item in reversed(active):
         item.disable()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server for the session (skips when the binary is missing); see tests/support."""
+    from tests.support.redis_server import redis_server_fixture
+
+    yield from redis_server_fixture(tmp_path_factory)
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The session's redis-server URL, emptied before the test."""
+    if redis_server.process is None:
+        redis_server.start()
+    redis_server.flush()
+    return redis_server.url

@@ -1,8 +1,9 @@
-"""Testing tools: the test client, the request factory, test cases and settings overrides."""
+"""Testing tools: test client, request factory, test cases, settings overrides, WebsocketCommunicator."""
 
 from microdj.test.client import AsyncClient, AsyncRequestFactory, Client, RequestFactory
 from microdj.test.testcases import SimpleTestCase, TestCase
 from microdj.test.utils import modify_settings, override_settings
+from microdj.test.websocket import WebsocketCommunicator
 
 __all__ = [
     "AsyncClient",
@@ -11,6 +12,7 @@ __all__ = [
     "RequestFactory",
     "SimpleTestCase",
     "TestCase",
+    "WebsocketCommunicator",
     "modify_settings",
     "override_settings",
 ]

@@ -207,3 +207,98 @@ def has_vary_header(response: Any, header_query: str) -> bool:
         return False
     present = {header.lower().strip() for header in cc_delim_re.split(response.headers["Vary"])}
     return header_query.lower().strip() in present
+
+
+# ------------------------------------------------------------------------------------- page cache keys
+# The page cache (cache_page, the cache middleware) stores two entries per URL: the header list (which
+# request headers the response varies on, learned from its Vary header) and, keyed by the values of those
+# headers, the page itself. Same key layout and hashing as Django, without its locale/time-zone suffix
+# (microdj has no i18n).
+
+
+def _generate_cache_key(request: Any, method: str, headerlist: list[str], key_prefix: str) -> str:
+    """The page key: prefix, method, the URL's MD5 and an MD5 over the values of ``headerlist``."""
+    ctx = md5(usedforsecurity=False)
+    for header in headerlist:
+        value = request.META.get(header)
+        # An absent header must not share a key with an empty one (RFC 9111 Section 4.1): a marker that
+        # no header value can produce.
+        ctx.update(b"-," if value is None else value.encode())
+    url = md5(request.build_absolute_uri().encode("ascii"), usedforsecurity=False)
+    return f"views.decorators.cache.cache_page.{key_prefix}.{method}.{url.hexdigest()}.{ctx.hexdigest()}"
+
+
+def _generate_cache_header_key(key_prefix: str, request: Any) -> str:
+    """The key of the URL's header list."""
+    url = md5(request.build_absolute_uri().encode("ascii"), usedforsecurity=False)
+    return f"views.decorators.cache.cache_header.{key_prefix}.{url.hexdigest()}"
+
+
+def _page_cache(cache: Any) -> Any:
+    if cache is not None:
+        return cache
+    from microdj.core.cache import caches
+
+    return caches[settings.CACHE_MIDDLEWARE_ALIAS]
+
+
+def _headerlist(response: Any) -> list[str]:
+    if not response.has_header("Vary"):
+        return []
+    return sorted("HTTP_" + h.upper().replace("-", "_") for h in cc_delim_re.split(response.headers["Vary"]))
+
+
+def get_cache_key(request: Any, key_prefix: str | None = None, method: str = "GET", cache: Any = None) -> Any:
+    """The page key for ``request`` from the stored header list, or None when no list is stored yet."""
+    if key_prefix is None:
+        key_prefix = settings.CACHE_MIDDLEWARE_KEY_PREFIX
+    headerlist = _page_cache(cache).get(_generate_cache_header_key(key_prefix, request))
+    if headerlist is None:
+        return None
+    return _generate_cache_key(request, method, headerlist, key_prefix)
+
+
+async def aget_cache_key(
+    request: Any, key_prefix: str | None = None, method: str = "GET", cache: Any = None
+) -> Any:
+    """Async get_cache_key() (the cache's async client)."""
+    if key_prefix is None:
+        key_prefix = settings.CACHE_MIDDLEWARE_KEY_PREFIX
+    headerlist = await _page_cache(cache).aget(_generate_cache_header_key(key_prefix, request))
+    if headerlist is None:
+        return None
+    return _generate_cache_key(request, method, headerlist, key_prefix)
+
+
+def learn_cache_key(
+    request: Any,
+    response: Any,
+    cache_timeout: int | None = None,
+    key_prefix: str | None = None,
+    cache: Any = None,
+) -> str:
+    """Store the header list named by the response's Vary for the URL; return the page key to store under."""
+    if key_prefix is None:
+        key_prefix = settings.CACHE_MIDDLEWARE_KEY_PREFIX
+    if cache_timeout is None:
+        cache_timeout = settings.CACHE_MIDDLEWARE_SECONDS
+    headerlist = _headerlist(response)
+    _page_cache(cache).set(_generate_cache_header_key(key_prefix, request), headerlist, cache_timeout)
+    return _generate_cache_key(request, request.method, headerlist, key_prefix)
+
+
+async def alearn_cache_key(
+    request: Any,
+    response: Any,
+    cache_timeout: int | None = None,
+    key_prefix: str | None = None,
+    cache: Any = None,
+) -> str:
+    """Async learn_cache_key() (the cache's async client)."""
+    if key_prefix is None:
+        key_prefix = settings.CACHE_MIDDLEWARE_KEY_PREFIX
+    if cache_timeout is None:
+        cache_timeout = settings.CACHE_MIDDLEWARE_SECONDS
+    headerlist = _headerlist(response)
+    await _page_cache(cache).aset(_generate_cache_header_key(key_prefix, request), headerlist, cache_timeout)
+    return _generate_cache_key(request, request.method, headerlist, key_prefix)

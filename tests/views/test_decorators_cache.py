@@ -78,3 +78,58 @@ def test_undecorated_method_gets_helpful_error(decorator, name: str, is_async: b
             return HttpResponse()
 
     assert "private" in Fixed().get(rf.get("/"))["Cache-Control"]
+
+
+# ------------------------------------------------------------------------------------------- cache_page
+
+
+@pytest.fixture
+def page_cache(override):
+    from microdj.core.cache import caches
+
+    override(CACHES={
+        "default": {"BACKEND": "microdj.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+        "second": {"BACKEND": "microdj.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages2"},
+    })  # fmt: skip
+    for alias in ("default", "second"):
+        caches[alias].clear()
+    return caches
+
+
+def test_cache_page_sync_view(page_cache):
+    from microdj.test import RequestFactory
+    from microdj.views.decorators.cache import cache_page
+
+    calls = []
+
+    @cache_page(30)
+    def view(request, slug):
+        calls.append(slug)
+        return HttpResponse(f"page {slug} {len(calls)}")
+
+    rf = RequestFactory()
+    first = view(rf.get("/p/a/"), "a")
+    assert first.content == b"page a 1" and "max-age=30" in first["Cache-Control"]
+    assert view(rf.get("/p/a/"), "a").content == b"page a 1"
+    assert view(rf.get("/p/b/"), "b").content == b"page b 2"
+    assert view.__name__ == "view"
+
+
+def test_cache_page_async_view_with_alias_and_prefix(page_cache):
+    from microdj.test import RequestFactory
+    from microdj.utils.cache import get_cache_key
+    from microdj.views.decorators.cache import cache_page
+
+    calls = []
+
+    @cache_page(30, cache="second", key_prefix="pre")
+    async def view(request):
+        calls.append(1)
+        return HttpResponse(f"async {len(calls)}")
+
+    rf = RequestFactory()
+    assert asyncio.iscoroutinefunction(view)
+    assert asyncio.run(view(rf.get("/q/"))).content == b"async 1"
+    assert asyncio.run(view(rf.get("/q/"))).content == b"async 1"
+    assert get_cache_key(rf.get("/q/"), "pre", cache=page_cache["second"]) is not None
+    assert get_cache_key(rf.get("/q/"), "pre", cache=page_cache["default"]) is None
