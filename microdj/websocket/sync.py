@@ -17,7 +17,7 @@ from typing import Any
 from asgiref.sync import SyncToAsync
 
 from microdj.conf import settings
-from microdj.core.handlers.workers import WorkerPool, run_on_loop
+from microdj.utils.concurrency import WorkerPool, run_on_loop
 from microdj.websocket.consumer import ConsumerBase, handler_name
 from microdj.websocket.exceptions import AcceptConnection, DenyConnection
 from microdj.websocket.protocol import Receive, Scope, Send
