@@ -135,3 +135,36 @@ def test_fallback_reading_rules():
 
     assert Stops(make_request())._get() == ([], True)
     assert Continues(make_request())._get() == ([Message(20, "first"), Message(20, "first")], False)
+
+
+def test_fallback_async_api_matches_the_sync_one():
+    msgs = big_messages(12)
+
+    async def store_async():
+        storage = FallbackStorage(make_request())
+        for message in msgs:
+            storage.add(message.level, message.message)
+        response = HttpResponse()
+        assert await storage.aupdate(response) == []
+        return storage.request, response
+
+    request, response = asyncio.run(store_async())
+    assert "_messages" in request.session
+    following = make_request({"messages": cookie_value(response)})
+    following.session = request.session
+
+    async def read_async():
+        storage = FallbackStorage(following)
+        assert await storage._aget() == (msgs, True)
+        list(storage)  # read: both storages are emptied by the async update
+        emptied = HttpResponse()
+        await storage.aupdate(emptied)
+        return emptied
+
+    emptied = asyncio.run(read_async())
+    assert emptied.cookies["messages"]["max-age"] == 0 and "_messages" not in following.session
+
+    class Stops(FallbackStorage):
+        storage_classes = (Empty, Partial)
+
+    assert asyncio.run(Stops(make_request())._aget()) == ([], True)

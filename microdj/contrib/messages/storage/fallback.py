@@ -25,15 +25,28 @@ class FallbackStorage(BaseStorage):
         all_retrieved = True
         for storage in self.storages:
             messages, all_retrieved = storage._get()
-            if messages is None:
-                # Never used for this client: the ones after it were not either.
-                break
-            if messages:
-                self._used_storages.add(storage)
-            found.extend(messages)
-            if all_retrieved:
+            if self._gather(storage, messages, found) or all_retrieved:
                 break
         return found, all_retrieved
+
+    async def _aget(self) -> tuple[list[Message] | None, bool]:
+        """``_get()`` through each storage's async API."""
+        found: list[Message] = []
+        all_retrieved = True
+        for storage in self.storages:
+            messages, all_retrieved = await storage._aget()
+            if self._gather(storage, messages, found) or all_retrieved:
+                break
+        return found, all_retrieved
+
+    def _gather(self, storage: BaseStorage, messages: list[Message] | None, found: list[Message]) -> bool:
+        """Add a storage's messages to ``found``; True when it was never used (nor, then, the ones after)."""
+        if messages is None:
+            return True
+        if messages:
+            self._used_storages.add(storage)
+        found.extend(messages)
+        return False
 
     def _store(self, messages: list[Message], response: Any, *args: Any, **kwargs: Any) -> list[Message]:
         """Store in each storage what the previous ones could not; empty the ones that held messages."""
@@ -42,5 +55,15 @@ class FallbackStorage(BaseStorage):
                 messages = storage._store(messages, response, remove_oldest=False)
             elif storage in self._used_storages:
                 storage._store([], response)
+                self._used_storages.discard(storage)
+        return messages
+
+    async def _astore(self, messages: list[Message], response: Any, **kwargs: Any) -> list[Message]:
+        """``_store()`` through each storage's async API."""
+        for storage in self.storages:
+            if messages:
+                messages = await storage._astore(messages, response, remove_oldest=False)
+            elif storage in self._used_storages:
+                await storage._astore([], response)
                 self._used_storages.discard(storage)
         return messages
