@@ -27,7 +27,7 @@ from microdj.test.client import AsyncClient, Client
 from microdj.test.html import HTMLParseError, parse_html
 from microdj.test.utils import modify_settings, override_settings
 
-__all__ = ["SimpleTestCase", "TestCase"]
+__all__ = ["SimpleTestCase", "TestCase", "TransactionTestCase"]
 
 
 def _parse(case: unittest.TestCase, html: str, user_msg: str | None, what: str) -> Any:
@@ -350,4 +350,8 @@ class SimpleTestCase(unittest.TestCase):
 
 
 class TestCase(SimpleTestCase):
+    """``SimpleTestCase`` under Django's other name; microdj has no database, so nothing is added."""
+
+
+class TransactionTestCase(SimpleTestCase):
     """``SimpleTestCase`` under Django's other name; microdj has no database, so nothing is added."""
