@@ -170,3 +170,19 @@ def test_the_message_serializer_round_trips():
     signer = signing.get_cookie_signer(salt="microdj.contrib.messages")
     value = signer.sign_object([Message(constants.INFO, "x", "t")], serializer=MessageSerializer)
     assert CookieStorage(make_request({"messages": value}))._get() == ([Message(constants.INFO, "x")], True)
+
+
+def test_bisect_helpers_as_django():
+    from django.contrib.messages.storage.cookie import bisect_keep_left as theirs_left
+    from django.contrib.messages.storage.cookie import bisect_keep_right as theirs_right
+
+    from microdj.contrib.messages.storage.cookie import bisect_keep_left, bisect_keep_right
+
+    for items in ([], [5], [1, 2, 3, 4, 5, 6], list(range(17))):
+        for limit in (0, 1, 4, 10, 100):
+
+            def fn(part, limit=limit):
+                return sum(part) > limit
+
+            assert bisect_keep_left(items, fn) == theirs_left(items, fn)
+            assert bisect_keep_right(items, fn) == theirs_right(items, fn)

@@ -97,6 +97,22 @@ def _first_true(count: int, test: Callable[[int], bool]) -> int:
     return low
 
 
+def bisect_keep_left(items: Sequence[Any], fn: Callable[[Sequence[Any]], bool]) -> int:
+    """The length of the longest prefix ``items[:i]`` for which ``fn(items[:i + 1])`` is still false.
+
+    ``fn`` must be monotonic (once true for a prefix, true for the longer ones).
+    """
+    return _first_true(len(items), lambda i: fn(items[: i + 1]))
+
+
+def bisect_keep_right(items: Sequence[Any], fn: Callable[[Sequence[Any]], bool]) -> int:
+    """The smallest ``i`` for which ``fn(items[i:])`` is false: ``items[i:]`` is the longest such suffix.
+
+    ``fn`` must be monotonic (once false for a suffix, false for the shorter ones).
+    """
+    return _first_true(len(items), lambda i: not fn(items[i:]))
+
+
 class CookieStorage(BaseStorage):
     """Messages in the ``messages`` cookie, signed with the cookie signer and compressed."""
 
@@ -144,14 +160,18 @@ class CookieStorage(BaseStorage):
         encoded = self._encode_parts(parts)
         unstored: list[Message] = []
         if self.max_cookie_size and self._too_large(encoded):
+
+            def too_large(kept: Sequence[str]) -> bool:
+                return self._too_large(self._with_sentinel(list(kept)))
+
             if remove_oldest:
                 # Keep parts[start:]: the newest messages that fit beside the sentinel.
-                start = _first_true(len(parts), lambda i: not self._too_large(self._with_sentinel(parts[i:])))
+                start = bisect_keep_right(parts, too_large)
                 unstored = messages[:start]
                 encoded = self._with_sentinel(parts[start:])
             else:
                 # Keep parts[:end]: the oldest messages that fit beside the sentinel.
-                end = _first_true(len(parts), lambda i: self._too_large(self._with_sentinel(parts[: i + 1])))
+                end = bisect_keep_left(parts, too_large)
                 unstored = messages[end:]
                 encoded = self._with_sentinel(parts[:end])
         self._update_cookie(encoded, response)

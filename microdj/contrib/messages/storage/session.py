@@ -19,7 +19,7 @@ class SessionStorage(BaseStorage):
         if not hasattr(request, "session"):
             raise ImproperlyConfigured(
                 "The session-based temporary message storage requires session middleware to be installed, "
-                "and come before the message middleware in the MIDDLEWARE list: add "
+                "and come before the message middleware in the MIDDLEWARE list. Add "
                 "'microdj.contrib.sessions.middleware.SessionMiddleware' above "
                 "'microdj.contrib.messages.middleware.MessageMiddleware'."
             )
