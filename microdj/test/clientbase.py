@@ -15,7 +15,7 @@ from microdj.http.response import HttpResponse
 from microdj.test.hooks import STATE_KEY, new_state
 from microdj.test.hooks import install as install_hooks
 from microdj.test.requestfactory import JSON_CONTENT_TYPE_RE, MULTIPART_CONTENT, Extra
-from microdj.test.signals import collected_renders
+from microdj.test.signals import collected_renders, instrument_templates
 from microdj.test.transport import AppRunner, ASGIApp, WireResponse
 from microdj.utils.http import parse_http_date_safe
 
@@ -125,6 +125,7 @@ class ClientMixin:
         self.enforce_csrf_checks = enforce_csrf_checks
         self.raise_request_exception = raise_request_exception
         install_hooks()
+        instrument_templates()
         self._runner = AppRunner(application)
         # Streaming responses whose application waits for the test to consume them (see WireResponse).
         self._held: list[WireResponse] = []

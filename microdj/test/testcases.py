@@ -25,9 +25,20 @@ from microdj.http.hosts import split_domain_port, validate_host
 from microdj.http.querydict import QueryDict
 from microdj.test.client import AsyncClient, Client
 from microdj.test.html import HTMLParseError, parse_html
+from microdj.test.signals import collected_renders, instrument_templates
 from microdj.test.utils import modify_settings, override_settings
 
 __all__ = ["SimpleTestCase", "TestCase", "TransactionTestCase"]
+
+
+def _template_name(template: Any) -> str | None:
+    """A rendered template's name: ``template.name``, its origin's, or the string itself."""
+    if isinstance(template, str):
+        return template
+    name = getattr(template, "name", None)
+    if name is None:
+        name = getattr(getattr(template, "origin", None), "template_name", None)
+    return name
 
 
 def _parse(case: unittest.TestCase, html: str, user_msg: str | None, what: str) -> Any:
@@ -304,6 +315,82 @@ class SimpleTestCase(unittest.TestCase):
                 f"{prefix}Found {found} instances of {needle!r} (expected {count}) in the following "
                 f"response\n{haystack_repr}",
             )
+
+    # ------------------------------------------------------------------------------------- templates
+    def assertTemplateUsed(  # noqa: N802 - unittest's naming
+        self,
+        response: Any = None,
+        template_name: str | None = None,
+        msg_prefix: str = "",
+        count: int | None = None,
+    ) -> Any:
+        """``template_name`` was rendered for the response (``count`` times, if given).
+
+        ``with self.assertTemplateUsed("page.html"):`` checks the renders of the block instead.
+        """
+        prefix = f"{msg_prefix}: " if msg_prefix else ""
+        names = self._template_names(response, template_name, "assertTemplateUsed")
+        if names is None:
+            return self._renders_of_block(
+                lambda found: self._used(template_name or response, found, prefix, count)
+            )
+        self._used(template_name, names, prefix, count)  # type: ignore[arg-type]
+        return None
+
+    def assertTemplateNotUsed(  # noqa: N802 - unittest's naming
+        self, response: Any = None, template_name: str | None = None, msg_prefix: str = ""
+    ) -> Any:
+        """``template_name`` was not rendered for the response (or, as a context manager, in the block)."""
+        prefix = f"{msg_prefix}: " if msg_prefix else ""
+        names = self._template_names(response, template_name, "assertTemplateNotUsed")
+
+        def check(found: list[str], name: Any = template_name or response) -> None:
+            self.assertFalse(
+                name in found, f"{prefix}Template '{name}' was used unexpectedly in rendering the response"
+            )
+
+        if names is None:
+            return self._renders_of_block(check)
+        check(names)
+        return None
+
+    def _template_names(self, response: Any, template_name: str | None, method: str) -> list[str] | None:
+        """The names of the templates rendered for ``response``; None for the context-manager form."""
+        if response is None and template_name is None:
+            raise TypeError("response and/or template_name argument must be provided")
+        if template_name is None or response is None:
+            if not hasattr(response, "templates"):
+                return None
+        elif not hasattr(response, "templates"):
+            raise ValueError(f"{method}() is only usable on responses fetched using the test Client.")
+        return [name for name in map(_template_name, response.templates) if name is not None]
+
+    def _used(self, name: str, found: list[str], prefix: str, count: int | None) -> None:
+        if not found:
+            self.fail(f"{prefix}No templates used to render the response")
+        self.assertTrue(
+            name in found,
+            f"{prefix}Template '{name}' was not a template used to render the response. Actual template(s) "
+            f"used: {', '.join(found)}",
+        )
+        if count is not None:
+            self.assertEqual(
+                found.count(name),
+                count,
+                f"{prefix}Template '{name}' was expected to be rendered {count} time(s) but was actually "
+                f"rendered {found.count(name)} time(s).",
+            )
+
+    @contextmanager
+    def _renders_of_block(self, check: Callable[[list[str]], None]) -> Iterator[None]:
+        instrument_templates()
+        renders: list[tuple[Any, Any]] = []
+        token = collected_renders.set(renders)
+        try:
+            yield
+        finally:
+            collected_renders.reset(token)
+        check([name for name in (_template_name(t) for t, _c in renders) if name is not None])
 
     # ------------------------------------------------------------------------------ raises and warns
     @contextmanager
