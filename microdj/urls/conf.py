@@ -89,7 +89,7 @@ def _path(
 
 def path(
     route: str,
-    view: Callable[..., Any] | tuple,
+    view: Callable[..., Any] | tuple[Any, ...],
     kwargs: dict[str, Any] | None = None,
     name: str | None = None,
 ) -> URLPattern | URLResolver:
@@ -99,7 +99,7 @@ def path(
 
 def re_path(
     route: str,
-    view: Callable[..., Any] | tuple,
+    view: Callable[..., Any] | tuple[Any, ...],
     kwargs: dict[str, Any] | None = None,
     name: str | None = None,
 ) -> URLPattern | URLResolver:

@@ -116,8 +116,7 @@ def lazy(func: Callable[..., Any], *resultclasses: type) -> Callable[..., Any]:
                 if (
                     name in own
                     or name in _NOT_DELEGATED
-                    or hasattr(__proxy__, name)
-                    and name.startswith("__")
+                    or (hasattr(__proxy__, name) and name.startswith("__"))
                 ):
                     continue
                 setattr(__proxy__, name, delegate(name))
@@ -235,7 +234,7 @@ class LazyObject:
         return copy.deepcopy(self._wrapped, memo)
 
     @property  # type: ignore[misc]
-    def __class__(self) -> type:  # noqa: D105 - isinstance() sees the wrapped object's class
+    def __class__(self) -> type:
         if self._wrapped is empty:
             self._setup()
         return type(self._wrapped)

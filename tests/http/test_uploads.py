@@ -174,15 +174,12 @@ def parse(body: bytes, handlers=None):
 def test_multipart_parser_limits():
     from microdj.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 
-    with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=1):
-        with pytest.raises(TooManyFieldsSent):
-            parse(body_of(part("a", b"1"), part("b", b"2")))
-    with override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=1):
-        with pytest.raises(TooManyFilesSent):
-            parse(body_of(part("a", b"1", "a.txt"), part("b", b"2", "b.txt")))
-    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10):
-        with pytest.raises(RequestDataTooBig):
-            parse(body_of(part("a", b"x" * 20)))
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=1), pytest.raises(TooManyFieldsSent):
+        parse(body_of(part("a", b"1"), part("b", b"2")))
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=1), pytest.raises(TooManyFilesSent):
+        parse(body_of(part("a", b"1", "a.txt"), part("b", b"2", "b.txt")))
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10), pytest.raises(RequestDataTooBig):
+        parse(body_of(part("a", b"x" * 20)))
 
 
 def test_multipart_parser_parts():
