@@ -88,4 +88,4 @@ def test_system_checks_walk_an_include_cycle_once():
     from microdj.test import override_settings
 
     with override_settings(ROOT_URLCONF="tests.urls.urlconf_cycle_a"):
-        assert isinstance(check_url_config(None), list)
+        assert isinstance(check_url_config(), list)
