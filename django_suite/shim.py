@@ -79,6 +79,7 @@ OUT_OF_SCOPE_NAMES: dict[str, dict[str, str]] = {
         ),
     },
     "django.conf": {"DEFAULT_STORAGE_ALIAS": "file storage backends"},
+    "django.test.utils": {"require_jinja2": "the template language"},
     "django.http.multipartparser": {
         "LazyStream": "Django's own multipart parser internals",
         "Parser": "Django's own multipart parser internals",

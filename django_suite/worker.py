@@ -80,14 +80,17 @@ def _setup_target(target: str) -> None:
         from django_suite import shim
 
         shim.install()
+        from django.conf import settings
+
+        # TEMPLATES names Django's template engine, for Django's run; microdj's template language is out of
+        # scope, and without TEMPLATES its error views answer with their built-in bodies.
+        settings.TEMPLATES = []
         # Django's test runner calls setup_test_environment(); microdj's test tools may offer it too.
         test_utils = importlib.import_module("django.test.utils")
         setup = getattr(test_utils, "setup_test_environment", None)
         if setup is not None:
             setup()
         else:  # what Django's does that matters here: the test client's host is allowed
-            from django.conf import settings
-
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         return
     import django
