@@ -20,6 +20,8 @@ EXCLUDED: dict[str, list[str]] = {
         "generic_views.test_base.UseMultipleObjectMixinTest",
         "file_uploads.tests.FileUploadTests.test_filename_case_preservation",
         "file_uploads.tests.FileUploadTests.test_unicode_file_name",
+        "file_uploads.tests.FileUploadTests.test_unicode_file_name_rfc2231",
+        "file_uploads.tests.FileUploadTests.test_unicode_file_name_rfc2231_with_double_quotes",
     ],
     "authentication (contrib.auth needs the ORM)": [
         "decorators.tests.DecoratorsTest.test_attributes",
