@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install run test stress lint typecheck bench bench-e2e bench-websocket clean
+.PHONY: install run test stress lint typecheck bench bench-e2e bench-websocket screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ typecheck: $(STAMP)
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $(BENCH_STAMP)
+
+# Refresh the error-page screenshots in docs/screenshots/ (needs Debian's chromium).
+screenshots: $(STAMP)
+	MICRODJ_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cov tests/views/test_debug_chromium.py
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks

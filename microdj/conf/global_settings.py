@@ -141,3 +141,17 @@ STORAGES: dict[str, dict[str, object]] = {
 }
 # Cache-Control max-age of static files whose names are not content-hashed (None: 0 with DEBUG, else 60).
 STATIC_MAX_AGE: int | None = None
+
+# --- Messages, logging -------------------------------------------------------------------------------------
+# The message storage class (microdj.contrib.messages): the cookie first, the session for the rest.
+MESSAGE_STORAGE = "microdj.contrib.messages.storage.fallback.FallbackStorage"
+# The lowest message level recorded (messages.INFO).
+MESSAGE_LEVEL = 20
+# Extra or replaced level -> tag pairs, e.g. {messages.ERROR: "danger"}.
+MESSAGE_TAGS: dict[int, str] = {}
+
+# The callable that applies LOGGING (None: leave logging alone); it is called with LOGGING at start-up,
+# after microdj's default configuration (microdj.utils.log.DEFAULT_LOGGING) is applied.
+LOGGING_CONFIG: str | None = "logging.config.dictConfig"
+# A logging.config.dictConfig() dictionary, applied over the default configuration.
+LOGGING: dict[str, object] = {}
