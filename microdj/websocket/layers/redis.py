@@ -12,8 +12,9 @@ Layout (every key under ``prefix``):
 A message is pickled with its channel and send time; one older than ``expiry`` is dropped instead of
 delivered. ``send`` checks the capacity and pushes in one script, so concurrent senders cannot overfill a
 channel (for process-local channels the capacity counts their whole process list, which the receiving
-task keeps short; each local queue then keeps at most ``capacity`` messages, dropping the oldest). When Redis cannot be reached, ``send``/``group_*`` raise redis-py's ``ConnectionError`` and the
-receiving task logs the error and retries once a second until Redis is back.
+task keeps short; each local queue then keeps at most ``capacity`` messages, dropping the oldest). When
+Redis cannot be reached, ``send``/``group_*`` raise redis-py's ``ConnectionError`` and the receiving task
+logs the error and retries once a second until Redis is back.
 """
 
 from __future__ import annotations
