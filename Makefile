@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install run test stress lint bench bench-e2e clean
+.PHONY: install run test stress lint bench bench-e2e bench-websocket clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ bench-e2e: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) .coverage build *.egg-info
+
+# WebSocket echo (in-process and under uvicorn) and group broadcast benchmark.
+bench-websocket: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.bench_websocket --e2e --save

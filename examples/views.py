@@ -1,5 +1,7 @@
 """The example application's views: plain functions, sync and async."""
 
+import html
+
 from microdj.http import Http404, HttpResponse, JsonResponse
 from microdj.urls import reverse
 
@@ -44,3 +46,35 @@ async def echo(request):
 
         return JsonResponse({"json": json.loads(request.body or b"null")})
     return JsonResponse({"form": {key: request.POST.getlist(key) for key in request.POST}})
+
+
+CHAT_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Chat: {room}</title></head>
+<body>
+<h1>Room {room}</h1>
+<ul id="log"></ul>
+<form id="form"><input id="text" autocomplete="off" autofocus><button>Send</button></form>
+<script>
+const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+const socket = new WebSocket(scheme + location.host + "{socket}");
+const log = document.getElementById("log");
+socket.onmessage = (event) => {{
+  const item = document.createElement("li");
+  item.textContent = JSON.parse(event.data).text;
+  log.appendChild(item);
+}};
+document.getElementById("form").onsubmit = (event) => {{
+  event.preventDefault();
+  const input = document.getElementById("text");
+  socket.send(JSON.stringify({{text: input.value}}));
+  input.value = "";
+}};
+</script>
+</body></html>
+"""
+
+
+def chat(request, room):
+    """A tiny chat page; its script talks to the room's WebSocket route (examples.consumers.ChatConsumer)."""
+    page = CHAT_PAGE.format(room=html.escape(room), socket=reverse("chat-socket", args=[room]))
+    return HttpResponse(page)

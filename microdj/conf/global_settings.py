@@ -88,6 +88,28 @@ ASYNC_SAFETY_ALLOW: list[str] = []
 ON_STARTUP: list = []
 ON_SHUTDOWN: list = []
 
+# -- Command line and system checks ------------------------------------------------------------------------
+# Check ids (e.g. "security.W004") whose messages are not shown and do not stop start-up.
+SILENCED_SYSTEM_CHECKS: list[str] = []
+# Dotted path of the application runserver serves (e.g. "mysite.asgi.application"); None: the project's
+# get_asgi_application().
+ASGI_APPLICATION: str | None = None
+# Dotted paths of packages (each module in them with a ``Command`` class is a command) or of command modules,
+# for manage.py; the settings' own package's ``management/commands/`` is always searched.
+COMMANDS: list[str] = []
+
+# -- WebSockets (microdj.websocket) ----------------------------------------------------------------------
+# Channel layers by alias, as in Django Channels: {"alias": {"BACKEND": "dotted.path", "CONFIG": {...}}}.
+# The default is one in-process layer (groups work within one server process only).
+CHANNEL_LAYERS: dict = {"default": {"BACKEND": "microdj.websocket.layers.InMemoryChannelLayer"}}
+# Origins whose pages may open WebSocket connections: "https://example.com" (scheme, host and port),
+# "example.com" or ".example.com" (any scheme and port), "*" (any). None: the handshake's own host and the
+# hosts ALLOWED_HOSTS names (its "*" excepted). A handshake without an Origin header (not a browser) passes.
+WEBSOCKET_ALLOWED_ORIGINS: list[str] | None = None
+# Largest message (bytes; text counted as UTF-8) a consumer accepts; a larger one closes with 1009. None: no
+# limit beyond the server's own.
+WEBSOCKET_MAX_MESSAGE_SIZE: int | None = 1024 * 1024
+
 # ---------------------------------------------------------------------------------------------- cache
 # Cache backends by alias (see microdj.core.cache); "default" is ``microdj.core.cache.cache``.
 CACHES: dict = {"default": {"BACKEND": "microdj.core.cache.backends.locmem.LocMemCache"}}

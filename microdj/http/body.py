@@ -17,8 +17,8 @@ from microdj.core.exceptions import (
     RequestAborted,
     RequestDataTooBig,
     RequestTimeout,
-    SynchronousOnlyOperation,
 )
+from microdj.utils import concurrency
 from microdj.utils.tasks import current_task
 
 T = TypeVar("T")
@@ -54,6 +54,11 @@ class BodyReader:
         self._waited = 0.0  # seconds spent waiting in receive() so far
         # The loop the reads run on, when known (the request's): spares a get_running_loop() per timed read.
         self._loop = loop
+
+    def divert(self, receive: Receive) -> Receive:
+        """Pull the rest of the body from ``receive`` (a wrapper of the ASGI one); return the one replaced."""
+        previous, self._receive = self._receive, receive
+        return previous
 
     async def chunk(self) -> bytes:
         """Return the next non-empty chunk, or b"" at the end of the body."""
@@ -211,19 +216,5 @@ async def _no_receive() -> dict[str, Any]:  # pragma: no cover - EmptyReader is 
 
 
 def run_sync(coro: Coroutine[Any, Any, T], loop: asyncio.AbstractEventLoop | None, what: str) -> T:
-    """Run ``coro`` to completion from sync code.
-
-    In a worker thread the coroutine runs on ``loop`` (the request's loop) while this thread waits.
-    With no loop anywhere (a request built by ``RequestFactory`` in a plain test) it runs on a fresh one.
-    On the loop's own thread it cannot wait, so it raises ``SynchronousOnlyOperation``.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        coro.close()
-        raise SynchronousOnlyOperation(LOOP_READ_MESSAGE.format(what=what))
-    if loop is not None and loop.is_running():
-        return asyncio.run_coroutine_threadsafe(coro, loop).result()
-    return asyncio.run(coro)
+    """Run ``coro`` (a body read ``what`` needs) from sync code (``microdj.utils.concurrency.run_sync``)."""
+    return concurrency.run_sync(coro, loop, LOOP_READ_MESSAGE.format(what=what))

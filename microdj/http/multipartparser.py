@@ -14,7 +14,8 @@ returns ``(POST, FILES)`` from ``await parser.close()``. The byte-level work is 
 
 Uploaded files stay in memory while the request's in-memory file bytes stay within
 ``FILE_UPLOAD_MAX_MEMORY_SIZE``; the file that would exceed it moves to a TemporaryUploadedFile. Creating
-that file, and every disk write after it, runs in a worker thread (``anyio.to_thread``), never on the loop.
+that file, and every disk write after it, runs in a worker thread
+(``microdj.utils.concurrency.run_in_thread``), never on the loop.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ import re
 from typing import Any
 
 import multipart
-from anyio import to_thread
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
 from microdj.conf import settings
@@ -42,6 +42,7 @@ from microdj.core.files.uploadedfile import InMemoryUploadedFile, TemporaryUploa
 from microdj.core.files.utils import sanitize_upload_name
 from microdj.http.body import DATA_TOO_BIG
 from microdj.http.querydict import QueryDict
+from microdj.utils.concurrency import run_in_thread
 from microdj.utils.datastructures import MultiValueDict
 from microdj.utils.http import parse_header_parameters
 
@@ -205,7 +206,7 @@ class MultiPartParser:
                     self._start_part(event)
             if self._pending:
                 pending, self._pending = self._pending, []
-                await to_thread.run_sync(self._write, self._disk, pending)
+                await run_in_thread(self._write, self._disk, pending)
             self._complete = self._mp._state is _MP_COMPLETE
         except BaseException as exc:
             self.cleanup()
@@ -353,7 +354,7 @@ class MultiPartParser:
             raise MalformedMultipartError("Could not decode base64 data: it is truncated.")
         file, self._disk = self._disk, None
         pending, self._pending = self._pending, []
-        await to_thread.run_sync(self._finish, file, pending)
+        await run_in_thread(self._finish, file, pending)
         file.size = self._size  # type: ignore[union-attr]
         self._add_file(file)  # type: ignore[arg-type]
 
@@ -369,7 +370,7 @@ class MultiPartParser:
 
     async def _spill(self) -> None:
         chunks, self._chunks = self._chunks, []
-        self._disk = await to_thread.run_sync(self._open_temporary, chunks)
+        self._disk = await run_in_thread(self._open_temporary, chunks)
         self._kind = _DISK
 
     def _open_temporary(self, chunks: list[bytes]) -> TemporaryUploadedFile:

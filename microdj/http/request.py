@@ -385,6 +385,21 @@ class HttpRequest:
                 raise BadRequest(f"Invalid Content-Length header: {length!r}.")
         return BodyReader(self._receive, content_length, settings.REQUEST_BODY_TIMEOUT, self._loop)
 
+    @property
+    def content_length(self) -> int | None:
+        """The declared body length (None when the client declared none); BadRequest when it is invalid."""
+        return self._reader.content_length
+
+    @property
+    def body_reader(self) -> BodyReader:
+        """What reads the body from ASGI ``receive``; BadRequest when the declared length is invalid."""
+        return self._reader
+
+    @property
+    def asgi_receive(self) -> Receive:
+        """The ASGI ``receive`` callable the request was built with."""
+        return self._receive
+
     def has_body(self) -> bool:
         """True if the client declared a body (a non-zero Content-Length, or chunked transfer)."""
         if "_body" in self.__dict__:

@@ -139,6 +139,10 @@ class ResponseHeaders(CaseInsensitiveMapping):
             value = self._convert_to_charset(value, "latin-1", mime_encode=True)
         self._store[key.lower()] = (key, value)
 
+    def __contains__(self, key: object) -> bool:
+        # PERF: one dict lookup (Mapping's default goes through __getitem__ and a KeyError when missing).
+        return isinstance(key, str) and key.lower() in self._store
+
     def __delitem__(self, key: str) -> None:
         # As in Django, deleting a missing header is not an error.
         self.pop(key)

@@ -3,7 +3,7 @@
 Each request is described as Django's test client describes it, turned into an ASGI scope
 (:func:`~microdj.test.requestfactory.build_scope`) and run through the application
 (:mod:`microdj.test.transport`). The response returned is the handler's own response object when the
-handler shared it through ``scope["microdj.test"]``, else one rebuilt from what went over the wire.
+handler shared it (see :mod:`microdj.test.hooks`), else one rebuilt from what went over the wire.
 
 Loop model: a ``Client`` runs its application on a private asyncio loop in one background thread, started
 on the first request (lifespan startup first) and stopped by ``close()``, by leaving ``with Client()``, or

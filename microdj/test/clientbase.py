@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from microdj.http.response import HttpResponse
+from microdj.test.hooks import STATE_KEY, new_state
+from microdj.test.hooks import install as install_hooks
 from microdj.test.requestfactory import JSON_CONTENT_TYPE_RE
 from microdj.test.transport import AppRunner, ASGIApp, WireResponse
 from microdj.utils.http import parse_http_date_safe
@@ -116,6 +118,7 @@ class ClientMixin:
         super().__init__(headers=headers, query_params=query_params, **defaults)
         self.enforce_csrf_checks = enforce_csrf_checks
         self.raise_request_exception = raise_request_exception
+        install_hooks()
         self._runner = AppRunner(application)
         self._runner_made()
 
@@ -129,13 +132,13 @@ class ClientMixin:
 
     def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         scope, body = self._scope_and_body(request)
-        # The handler shares "request", "response" and "exc_info" through this dict.
-        scope["microdj.test"] = {"enforce_csrf_checks": self.enforce_csrf_checks}
+        # The handler's observer shares "request", "response" and "exc_info" through this dict.
+        scope[STATE_KEY] = new_state(self.enforce_csrf_checks)
         return scope, body
 
     def _finish(self, request: dict[str, Any], scope: dict[str, Any], wire: WireResponse) -> Any:
         """Turn what the application sent into the response object the test sees."""
-        state = scope["microdj.test"]
+        state = scope[STATE_KEY]
         exc_info = wire.exc_info or state.get("exc_info")
         if exc_info is not None and self.raise_request_exception:
             raise exc_info[1]

@@ -11,12 +11,13 @@ from contextlib import contextmanager
 
 import pytest
 
+from microdj import guard as guard_module
 from microdj.asgi import get_asgi_application
 from microdj.core.exceptions import ImproperlyConfigured
 from microdj.core.handlers.base import BaseHandler, import_string
+from microdj.guard import BlockingCallError, policy
+from microdj.guard import runner as guard_runner
 from microdj.test import Client, override_settings
-from microdj.utils import asyncio as guard_module
-from microdj.utils.asyncio import BlockingCallError
 from tests.asgi_helpers import acall, call, make_scope
 from tests.core import middleware_samples as samples
 from tests.core import urls_middleware
@@ -598,7 +599,7 @@ def test_async_view_body_over_the_limit_is_left_unread_and_reading_it_is_413(sta
 @pytest.fixture
 def guard() -> Iterator[None]:
     """Let a test install the guard; put the prior state back afterwards."""
-    state = guard_module._state
+    state = policy.state
     was_installed, mode = guard_module.is_installed(), state.mode
     guard_module.uninstall()
     yield
@@ -629,17 +630,17 @@ def test_guard_names_the_async_code_that_blocked(guard, stack, path, label):
 def test_views_run_alike_with_the_guard_off(stack):
     with override_settings(MIDDLEWARE=[MW + name for name in stack], ROOT_URLCONF=URLCONF):
         app = get_asgi_application(async_safety="off")
-        assert app.guard is None
+        assert not app.runner.guarded
         with Client(app) as client:
             assert client.get("/async/?block=1").content == b"async view"
             assert client.get("/sync/").content == b"sync view"
 
 
 def test_guard_that_declines_to_install_stays_off(guard, monkeypatch):
-    monkeypatch.setattr(guard_module, "install", lambda mode=None: False)
+    monkeypatch.setattr(guard_runner, "install", lambda mode=None: False)
     with override_settings(ROOT_URLCONF=URLCONF):
         handler = BaseHandler(async_safety="raise")
-    assert handler.guard is None
+    assert not handler.runner.guarded
 
 
 # -- the ASGI layer around the chain (asgi.py): lifespan hooks, headers, other entry points -------------

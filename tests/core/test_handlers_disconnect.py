@@ -16,6 +16,7 @@ from microdj.core.handlers.disconnect import (
     end_watch,
     monitor_for,
     owns_cancellation,
+    watch_of,
 )
 from microdj.core.signals import request_finished
 from microdj.http import HttpRequest
@@ -336,7 +337,7 @@ def test_tick_forgets_requests_finished_between_ticks():
         del monitor.inflight[request]
         monitor._tick()
         assert monitor._seen == [] and monitor.idle
-        assert "_disconnect_watch" not in request.__dict__
+        assert watch_of(request) is None
 
     asyncio.run(main())
 

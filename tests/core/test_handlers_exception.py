@@ -20,7 +20,7 @@ from microdj.core.handlers.exception import error_handler, handle_uncaught_excep
 from microdj.core.signals import got_request_exception
 from microdj.http import Http404, HttpRequest
 from microdj.http.multipartparser import MultiPartParserError
-from microdj.test import Client, RequestFactory, override_settings
+from microdj.test import Client, RequestFactory, hooks, override_settings
 from microdj.urls.resolvers import get_resolver
 from microdj.views import defaults
 from tests.core import urls_middleware
@@ -153,11 +153,12 @@ def test_500_is_shared_with_the_test_client_and_sends_got_request_exception():
     def receiver(sender, request, **kwargs):
         seen.append(request)
 
+    hooks.install()
     got_request_exception.connect(receiver)
     try:
         state: dict = {}
         http_request = request()
-        http_request.scope["microdj.test"] = state
+        http_request.scope[hooks.STATE_KEY] = state
         error = raised(KeyError("k"))
         response_for_exception(http_request, error, None)
     finally:

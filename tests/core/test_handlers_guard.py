@@ -18,9 +18,8 @@ from collections.abc import Iterator
 import pytest
 
 from microdj.asgi import get_asgi_application
+from microdj.guard import BlockingCallError, install, is_installed, policy, uninstall
 from microdj.test import AsyncClient, Client, override_settings
-from microdj.utils import asyncio as guard_module
-from microdj.utils.asyncio import BlockingCallError, install, is_installed, uninstall
 from tests.core import guard_families
 from tests.core.blockbuster_support import framework_blockbuster
 from tests.core.guard_families import FAMILIES
@@ -33,7 +32,7 @@ THREADED = ["sync", "sync-to-async", "anyio-thread", "executor"]
 @pytest.fixture(autouse=True)
 def fresh_guard() -> Iterator[None]:
     """Start each test with the originals in place (and no 'warned' memory); put the prior state back."""
-    state = guard_module._state
+    state = policy.state
     was_installed, mode = is_installed(), state.mode
     uninstall()
     yield
@@ -120,12 +119,12 @@ def test_input_reads_stdin_in_a_sync_view(client):
     assert client.get("/sync/input/").content == b"typed line"
 
 
-def test_threading_lock_is_a_documented_blind_spot(client):
-    # threading.Lock is a C type whose acquire() cannot be replaced: a contended acquire with a timeout
-    # really waits on the loop and the guard does not see it (the watchdog is the tool for this).
-    response = client.get("/lock/")
-    assert response.status_code == 200
-    assert response.content == b"False"
+def test_a_contended_threading_lock_is_caught(client):
+    # threading.Lock() made while the guard is installed is a guarded lock: a contended acquire that would
+    # wait (here with a timeout) fires, naming the call.
+    with pytest.raises(BlockingCallError, match=r"threading\.Lock\.acquire\(\)") as info:
+        client.get("/lock/")
+    assert "do_lock_acquire" in info.value.location
 
 
 def test_async_client_reports_the_same_error():
@@ -242,7 +241,7 @@ def test_settings_off_by_default_without_debug_leave_the_original_functions():
     assert not any(hasattr(function, "__microdj_guard__") for function in originals)
     with override_settings(ROOT_URLCONF=URLCONF, ASYNC_SAFETY=None, DEBUG=False):
         app = get_asgi_application()
-        assert app.guard is None
+        assert not app.runner.guarded
         client = Client(app)
         assert client.get("/async/sleep/").content == b"slept"
         client.close()

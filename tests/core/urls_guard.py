@@ -23,9 +23,9 @@ from typing import Any
 import anyio.to_thread
 from asgiref.sync import sync_to_async
 
+from microdj.guard import allow_blocking
 from microdj.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from microdj.urls import path
-from microdj.utils.asyncio import allow_blocking
 from tests.core.guard_families import HTTP, WORKDIR, action_of, do_lock_acquire, do_sleep_elsewhere
 
 # -- views --------------------------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ async def async_executor(request: HttpRequest, family: str) -> HttpResponse:
 
 
 async def async_lock(request: HttpRequest) -> HttpResponse:
-    """Wait on a held threading.Lock on the loop (a documented blind spot of the guard)."""
+    """Wait on a held threading.Lock on the loop."""
     return HttpResponse(do_lock_acquire())
 
 

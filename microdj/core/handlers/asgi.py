@@ -1,20 +1,21 @@
 """``ASGIHandler``: the ASGI 3 application. Scope → request → middleware chain → response → ``send``.
 
-``http`` scopes are handled per request; ``lifespan`` runs the start-up and shut-down hooks; any other
-scope type is refused with a clear error.
+``http`` scopes are handled per request; ``websocket`` scopes by :mod:`microdj.websocket.handler`;
+``lifespan`` runs the start-up and shut-down hooks; any other scope type is refused with a clear error.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from asgiref.sync import iscoroutinefunction
 
 from microdj.conf import settings
 from microdj.core.exceptions import RequestAborted
+from microdj.core.handlers.asgi_types import Receive, Scope, Send
 from microdj.core.handlers.base import BaseHandler, import_string
 from microdj.core.handlers.disconnect import (
     UNBOUND_MONITOR,
@@ -24,26 +25,36 @@ from microdj.core.handlers.disconnect import (
     owns_cancellation,
 )
 from microdj.core.handlers.exception import response_for_exception
-from microdj.core.handlers.streaming import send_streaming_response
+from microdj.core.handlers.sending import send_response
 from microdj.core.signals import request_finished, request_started
 from microdj.http.headers import check_utf8
-from microdj.http.request import HttpRequest, check_host
+from microdj.http.request import HttpRequest
+from microdj.http.response_base import HttpResponseBase
+
+__all__ = ["ASGIHandler", "Receive", "RequestObserver", "Scope", "Send"]
 
 logger = logging.getLogger("microdj.request")
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 Hook = Callable[[], Any] | str
 
-# PERF: statuses that carry no body, and the Content-Length header lines of short bodies, computed once.
-_NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
-_LENGTH_LINES = [(b"content-length", str(n).encode()) for n in range(4096)]
+
+class RequestObserver(Protocol):
+    """Sees every HTTP request an ``ASGIHandler`` answers (tools such as the test client install one)."""
+
+    def started(self, request: HttpRequest) -> None:
+        """The request was built; the middleware chain has not run yet."""
+
+    def finished(self, request: HttpRequest, response: HttpResponseBase | None) -> None:
+        """The response is ready to send (None: nothing will be sent, the client went away)."""
 
 
 class ASGIHandler(BaseHandler):
     """The ASGI application object (``microdj.asgi.get_asgi_application()`` returns one)."""
 
+    #: The class of the requests built from each scope.
+    request_class: type[HttpRequest] = HttpRequest
+    #: Told about every request and its response when set (on the class: every handler of the process).
+    observer: RequestObserver | None = None
     # The disconnect monitor of the loop that served the last request (see handlers/disconnect.py).
     _disconnects = UNBOUND_MONITOR
 
@@ -71,15 +82,34 @@ class ASGIHandler(BaseHandler):
     # ------------------------------------------------------------------------------------------- http
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The ASGI entry point: answer one HTTP request (build it, run the chain, send, clean up)."""
-        # PERF: this is the whole per-request path; the common case (a non-streaming response) is
-        # inlined here rather than spread over helper coroutines, each of which would cost a frame.
         if scope["type"] != "http":
             await self.handle_other(scope, receive, send)
             return
         loop = asyncio.get_running_loop()
         if request_started.receivers:
             await request_started.asend(sender=self.__class__, scope=scope)
-        request = HttpRequest.from_scope(scope, receive, loop)
+        request = self.request_class.from_scope(scope, receive, loop)
+        observer = self.observer
+        response = None
+        try:
+            if observer is not None:
+                observer.started(request)
+            response = await self.get_response_async(request, loop)
+            if observer is not None:
+                observer.finished(request, response)
+            if response is not None:
+                await send_response(request, response, send, self.pool, self.runner)
+        finally:
+            if response is not None:
+                response.close()
+            request.close()
+            if request_finished.receivers:
+                await request_finished.asend(sender=self.__class__)
+
+    async def get_response_async(
+        self, request: HttpRequest, loop: asyncio.AbstractEventLoop
+    ) -> HttpResponseBase | None:
+        """The response to ``request`` (errors become error responses); None when the client went away."""
         # PERF: a dict entry per request, no task or timer; only a request still running after
         # DISCONNECT_CHECK_DELAY gets its client watched for a disconnect.
         monitor = self._disconnects
@@ -87,85 +117,47 @@ class ASGIHandler(BaseHandler):
             monitor = self._disconnects = monitor_for(loop)
         inflight = monitor.inflight
         inflight[request] = current_task(loop)
-        response = None
-        test_state = scope.get("microdj.test")
-        if test_state is not None and not test_state.get("enforce_csrf_checks", True):
-            request._dont_enforce_csrf_checks = True
+        response: HttpResponseBase | None = None
         try:
-            try:
-                # PERF: two isascii() calls; only a non-ASCII path or query string is looked at closely.
-                if not (scope["path"].isascii() and scope.get("query_string", b"").isascii()):
-                    check_utf8(scope)
-                if self._check_hosts:
-                    check_host(request._get_raw_host())
-                response = await self._middleware_chain(request)
-            except RequestAborted:
-                return
-            except asyncio.CancelledError:
-                # The client went away: the view was cancelled; nothing is sent, cleanup still runs.
-                if not owns_cancellation(request):
-                    raise
-                return
-            except Exception as error:
-                response = response_for_exception(request, error, self.resolver)
-            finally:
-                if inflight.pop(request, None) is None and end_watch(request) and response is not None:
-                    # A disconnect the view did not let through: its response goes nowhere.
-                    response.close()
-                    response = None
-            if test_state is not None:
-                test_state["request"] = request
-                test_state["response"] = response
-            if response is None:
-                return
-            if response.streaming:
-                guard = self.guard
-                if guard is None:
-                    await send_streaming_response(request, response, send, self.pool)
-                else:
-                    match = request.resolver_match
-                    label = self._label(match.func, match.url_name) if match else "a streaming response"
-                    await send_streaming_response(
-                        request, response, send, self.pool, guard, label, self._guard_mode
-                    )
-                return
-            status = response.status_code
-            headers = response.asgi_headers()
-            body = response.content
-            if status in _NO_BODY_STATUSES:
-                body = b""
-            elif "content-length" not in response.headers._store:
-                size = len(body)
-                line = _LENGTH_LINES[size] if size < 4096 else (b"content-length", str(size).encode())
-                headers.append(line)
-            if request.method == "HEAD":
-                body = b""
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            scope = request.scope
+            # PERF: two isascii() calls; only a non-ASCII path or query string is looked at closely.
+            if not (scope["path"].isascii() and scope.get("query_string", b"").isascii()):
+                check_utf8(scope)
+            if self._check_hosts:
+                request.get_host()
+            response = await self._middleware_chain(request)
+        except RequestAborted:
+            return None
+        except asyncio.CancelledError:
+            # The client went away: the view was cancelled; nothing is sent, cleanup still runs.
+            if not owns_cancellation(request):
+                raise
+            return None
+        except Exception as error:
+            response = response_for_exception(request, error, self.resolver)
         finally:
-            if response is not None:
-                # PERF: a response with nothing to close (the usual case) is only marked closed.
-                if response._resource_closers:
-                    response.close()
-                else:
-                    response.closed = True
-            if request._post_files_cleanup is not None:
-                request.close()
-            if request_finished.receivers:
-                await request_finished.asend(sender=self.__class__)
+            if inflight.pop(request, None) is None and end_watch(request) and response is not None:
+                # A disconnect the view did not let through: its response goes nowhere.
+                response.close()
+                response = None
+        return response
 
     async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request (the same as calling the application with an 'http' scope)."""
         await self(scope, receive, send)
 
     async def handle_other(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Lifespan is handled; any other scope type is refused with a clear error."""
+        """Lifespan and WebSockets are handled; any other scope type is refused with a clear error."""
         if scope["type"] == "lifespan":
             await self.handle_lifespan(receive, send)
             return
+        if scope["type"] == "websocket":
+            from microdj.websocket.handler import handle_websocket
+
+            await handle_websocket(self, scope, receive, send, self._middleware_chain, self._guard_mode)
+            return
         raise ValueError(
-            f"microdj can only handle ASGI 'http' and 'lifespan' scopes, not {scope['type']!r}. "
-            "Route other protocols (e.g. websockets) to another ASGI application."
+            f"microdj can only handle ASGI 'http', 'websocket' and 'lifespan' scopes, not {scope['type']!r}."
         )
 
     # --------------------------------------------------------------------------------------- lifespan

@@ -12,36 +12,45 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from inspect import isawaitable
-from threading import get_ident
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction
 
 from microdj.conf import settings
 from microdj.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, RequestAborted
 from microdj.core.handlers.exception import response_for_exception
-from microdj.core.handlers.workers import WorkerPool, run_on_loop
+from microdj.guard.runner import ViewRunner, view_runner
 from microdj.http.response import HttpResponseBase
 from microdj.urls.resolvers import get_resolver
+from microdj.utils.concurrency import WorkerPool, run_on_loop
 from microdj.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from microdj.http.request import HttpRequest
+    from microdj.urls.resolvers import ResolverMatch
 
 logger = logging.getLogger("microdj.request")
 
-AsyncHandler = Callable[[Any], Awaitable[Any]]
-SyncHandler = Callable[[Any], Any]
+AsyncHandler = Callable[["HttpRequest"], Awaitable[HttpResponseBase]]
+SyncHandler = Callable[["HttpRequest"], HttpResponseBase]
+Hook = Callable[..., Any]
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # How a process_view/process_exception hook is called from the async path.
 _ASYNC, _INLINE, _THREAD = "async", "inline", "thread"
 
 
-def _hook_mode(hook: Callable, inline: bool) -> str:
+def _hook_mode(hook: Hook, inline: bool) -> str:
     if iscoroutinefunction(hook):
         return _ASYNC
     return _INLINE if inline else _THREAD
 
 
 class BaseHandler:
-    """Holds the URL resolver, the worker pool and the middleware chain built from settings."""
+    """Holds the URL resolver, the worker pool, the view runner and the middleware chain built from settings.
+
+    ``runner`` is the one seam to the blocking-call guard, chosen here once: every async view, async
+    middleware and async streaming body runs through it (plainly, or under the guard).
+    """
 
     def __init__(self, async_safety: str | None = None) -> None:
         self.resolver = get_resolver(settings.ROOT_URLCONF)
@@ -49,39 +58,12 @@ class BaseHandler:
         self.pool = WorkerPool(settings.SYNC_WORKER_THREADS)
         # PERF: is-this-view-async is decided once per view function, not per request.
         self._view_is_async: dict[Any, bool] = {}
-        self._view_middleware: list[tuple[Callable, str]] = []
-        self._exception_middleware: list[tuple[Callable, str]] = []
-        self._template_response_middleware: list[Callable] = []
-        self.guard: Any = None
-        self._guard_mode: str | None = async_safety
-        self._labels: dict[tuple[Any, str | None], str] = {}
+        self._view_middleware: list[tuple[Hook, str]] = []
+        self._exception_middleware: list[tuple[Hook, str]] = []
+        self._template_response_middleware: list[Hook] = []
         self._deferred_classes: dict[type, bool] = {}
-        self._install_guard(async_safety)
+        self.runner: ViewRunner = view_runner(async_safety)
         self.load_middleware()
-
-    def _install_guard(self, async_safety: str | None) -> None:
-        """Turn the blocking-call guard on for this application unless its mode is "off".
-
-        With the guard off (the default without DEBUG) ``self.guard`` stays None and the request path does
-        not touch it at all.
-        """
-        from microdj.utils import asyncio as guard
-
-        mode = async_safety or guard.guard_mode()
-        if mode == "off":
-            return
-        # An explicit mode is fixed; the settings' mode is followed live (override_settings).
-        if guard.install(async_safety):
-            self.guard = guard
-            self._guard_mark = guard._USER_CODE
-
-    def _label(self, func: Any, url_name: str | None) -> str:
-        """The guard's label for a view or middleware (cached)."""
-        key = (func, url_name)
-        label = self._labels.get(key)
-        if label is None:
-            label = self._labels[key] = self.guard.view_label(func, url_name)
-        return label
 
     def rebuild(self) -> None:
         """Reload the URLconf and middleware after a settings change (tests); errors answer every request."""
@@ -94,7 +76,7 @@ class BaseHandler:
         except Exception as error:
             problem = error
 
-            async def misconfigured(request: Any) -> Any:
+            async def misconfigured(request: HttpRequest) -> HttpResponseBase:
                 raise problem
 
             self._middleware_chain = misconfigured
@@ -110,7 +92,7 @@ class BaseHandler:
             innermost_async = getattr(innermost, "async_capable", False) or not getattr(
                 innermost, "sync_capable", True
             )
-        handler: Callable = self._get_response_async if innermost_async else self._get_response_sync
+        handler: Callable[..., Any] = self._get_response_async if innermost_async else self._get_response_sync
         handler_is_async = innermost_async
         handler = self._convert(handler, handler_is_async)
         for path, factory in reversed(factories):
@@ -138,8 +120,8 @@ class BaseHandler:
             if hasattr(middleware, "process_exception"):
                 hook = middleware.process_exception
                 self._exception_middleware.append((hook, _hook_mode(hook, inline)))
-            if middleware_is_async and self.guard is not None:
-                middleware = self._guarded(middleware, path)
+            if middleware_is_async:
+                middleware = self.runner.middleware(middleware, path)
             handler = self._convert(middleware, middleware_is_async)
             handler_is_async = middleware_is_async
         if not factories and innermost_async:
@@ -148,43 +130,30 @@ class BaseHandler:
         else:
             self._middleware_chain = self._adapt(handler, handler_is_async, True)
 
-    def _guarded(self, middleware: Callable, path: str) -> Callable:
-        """Run an async middleware's own code under the blocking-call guard, labelled with its path."""
-        guard = self.guard
-        label = f"middleware {path}"
-        mode = self._guard_mode
-
-        async def guarded(request: Any) -> Any:
-            token = guard.enter(label, mode)
-            try:
-                return await middleware(request)
-            finally:
-                guard.leave(token)
-
-        return guarded
-
-    def _adapt(self, handler: Callable, is_async: bool, want_async: bool) -> Callable:
+    def _adapt(self, handler: Callable[..., Any], is_async: bool, want_async: bool) -> Callable[..., Any]:
         """Make ``handler`` callable in the wanted mode (a thread hop at a mode boundary)."""
         if is_async == want_async:
             return handler
         if want_async:
             pool = self.pool
 
-            async def to_thread(request: Any) -> Any:
-                return await pool.run(handler, request)
+            async def to_thread(request: HttpRequest) -> HttpResponseBase:
+                response: HttpResponseBase = await pool.run(handler, request)
+                return response
 
             return to_thread
 
-        def to_loop(request: Any) -> Any:
-            return run_on_loop(handler(request), request._loop)
+        def to_loop(request: HttpRequest) -> HttpResponseBase:
+            response: HttpResponseBase = run_on_loop(handler(request))
+            return response
 
         return to_loop
 
-    def _convert(self, handler: Callable, is_async: bool) -> Callable:
+    def _convert(self, handler: Callable[..., Any], is_async: bool) -> Callable[..., Any]:
         """Wrap one layer so that an exception raised in it becomes a response, as in Django."""
         if is_async:
 
-            async def convert_async(request: Any) -> Any:
+            async def convert_async(request: HttpRequest) -> HttpResponseBase | None:
                 try:
                     return await handler(request)
                 except RequestAborted:
@@ -194,7 +163,7 @@ class BaseHandler:
 
             return convert_async
 
-        def convert_sync(request: Any) -> Any:
+        def convert_sync(request: HttpRequest) -> HttpResponseBase | None:
             try:
                 return handler(request)
             except RequestAborted:
@@ -205,7 +174,7 @@ class BaseHandler:
         return convert_sync
 
     # ---------------------------------------------------------------------------------- the view step
-    def _resolve(self, request: Any) -> Any:
+    def _resolve(self, request: HttpRequest) -> ResolverMatch:
         """The request's ResolverMatch (also set on the request)."""
         path = request.path_info
         if request.urlconf is None:
@@ -221,7 +190,7 @@ class BaseHandler:
         is_async = self._view_is_async[func] = iscoroutinefunction(func)
         return is_async
 
-    async def _get_response_async(self, request: Any) -> Any:
+    async def _get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         """Resolve, run process_view hooks, call the view (sync ones in a worker thread), check the result."""
         match = self._resolve(request)
         callback = match.func
@@ -240,25 +209,11 @@ class BaseHandler:
             response = await self._process_view_async(request, callback, match.args, match.kwargs)
         if response is None:
             try:
-                if not view_is_async:
-                    response = await self.pool.run(_call_view, callback, request, match.args, match.kwargs)
-                elif self.guard is None:
-                    args, kwargs = match.args, match.kwargs
-                    # PERF: a view without URL arguments is called plainly; a call with *args/**kwargs
-                    # builds a tuple and a dict and goes through the interpreter's slower generic path.
-                    coroutine = callback(request, *args, **kwargs) if args or kwargs else callback(request)
-                    response = await coroutine
+                if view_is_async:
+                    # PERF: the runner hands back the view's own coroutine (guard off) or one wrapper.
+                    response = await self.runner.view(callback, request, match)
                 else:
-                    # PERF: the guard's mark is set directly (what guard.enter() does, without two calls).
-                    label = self._labels.get((callback, match.url_name)) or self._label(
-                        callback, match.url_name
-                    )
-                    mark = self._guard_mark
-                    token = mark.set((label, get_ident(), self._guard_mode))
-                    try:
-                        response = await callback(request, *match.args, **match.kwargs)
-                    finally:
-                        mark.reset(token)
+                    response = await self.pool.run(_call_view, callback, request, match.args, match.kwargs)
             except Exception as error:
                 response = await self._process_exception_async(request, error)
                 if response is None:
@@ -271,7 +226,9 @@ class BaseHandler:
             response = await self._render_async(request, response)
         return response
 
-    async def _process_view_async(self, request: Any, callback: Any, args: tuple, kwargs: dict) -> Any:
+    async def _process_view_async(
+        self, request: HttpRequest, callback: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
         for hook, mode in self._view_middleware:
             if mode is _ASYNC:
                 response = await hook(request, callback, args, kwargs)
@@ -283,7 +240,7 @@ class BaseHandler:
                 return response
         return None
 
-    def _get_response_sync(self, request: Any) -> Any:
+    def _get_response_sync(self, request: HttpRequest) -> HttpResponseBase:
         """As ``_get_response_async``, from a worker thread (under sync middleware)."""
         match = self._resolve(request)
         callback, args, kwargs = match.func, match.args, match.kwargs
@@ -293,13 +250,13 @@ class BaseHandler:
         response = None
         for hook, mode in self._view_middleware:
             result = hook(request, callback, args, kwargs)
-            response = run_on_loop(result, request._loop) if mode is _ASYNC else result
+            response = run_on_loop(result) if mode is _ASYNC else result
             if response is not None:
                 break
         if response is None:
             try:
                 if view_is_async:
-                    response = run_on_loop(self._call_async_view(request, match), request._loop)
+                    response = run_on_loop(self._call_async_view(request, match))
                 else:
                     response = callback(request, *args, **kwargs)
             except Exception as error:
@@ -308,25 +265,18 @@ class BaseHandler:
                     raise
         self._check_response(response, callback)
         if self._is_deferred(response):
-            response = run_on_loop(self._render_async(request, response), request._loop)
+            response = run_on_loop(self._render_async(request, response))
         return response
 
-    async def _call_async_view(self, request: Any, match: Any) -> Any:
+    async def _call_async_view(self, request: HttpRequest, match: ResolverMatch) -> Any:
         if request.method not in _BODYLESS_METHODS:
             prefetch = self._prefetch_body(request)
             if prefetch is not None:
                 await prefetch
-        guard = self.guard
-        if guard is None:
-            return await match.func(request, *match.args, **match.kwargs)
-        token = guard.enter(self._label(match.func, match.url_name), self._guard_mode)
-        try:
-            return await match.func(request, *match.args, **match.kwargs)
-        finally:
-            guard.leave(token)
+        return await self.runner.view(match.func, request, match)
 
     @staticmethod
-    def _prefetch_body(request: Any) -> Awaitable[Any] | None:
+    def _prefetch_body(request: HttpRequest) -> Awaitable[Any] | None:
         """What to await so that the body is received before an async view runs (None: nothing to do).
 
         Then Django's sync ``body``/``POST`` work in the view. Called for methods that carry a body (not GET,
@@ -338,12 +288,12 @@ class BaseHandler:
         if request.method == "POST" and request.content_type == "multipart/form-data":
             return request.apost()
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        length = request._reader.content_length
+        length = request.content_length
         if limit is None or length is None or length <= limit:
             return request.aread()
         return None
 
-    async def _process_exception_async(self, request: Any, error: Exception) -> Any:
+    async def _process_exception_async(self, request: HttpRequest, error: Exception) -> Any:
         for hook, mode in self._exception_middleware:
             if mode is _ASYNC:
                 response = await hook(request, error)
@@ -355,11 +305,11 @@ class BaseHandler:
                 return response
         return None
 
-    def _process_exception_sync(self, request: Any, error: Exception) -> Any:
+    def _process_exception_sync(self, request: HttpRequest, error: Exception) -> Any:
         for hook, mode in self._exception_middleware:
             response = hook(request, error)
             if mode is _ASYNC:
-                response = run_on_loop(response, request._loop)
+                response = run_on_loop(response)
             if response is not None:
                 return response
         return None
@@ -373,7 +323,7 @@ class BaseHandler:
             deferred = self._deferred_classes[cls] = callable(getattr(cls, "render", None))
         return deferred
 
-    async def _render_async(self, request: Any, response: Any) -> Any:
+    async def _render_async(self, request: HttpRequest, response: Any) -> Any:
         """Run process_template_response hooks, then render (awaited if async), as Django does.
 
         An error while rendering goes through the process_exception hooks.
@@ -421,7 +371,9 @@ class BaseHandler:
         )
 
 
-def _call_view(callback: Callable, request: Any, args: tuple, kwargs: dict) -> Any:
+def _call_view(
+    callback: Callable[..., Any], request: HttpRequest, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     return callback(request, *args, **kwargs)
 
 

@@ -11,6 +11,8 @@ response is ready). One timer per loop, armed only while requests are in flight,
   reader's ``receive`` instead, so a disconnect seen by the reader counts too (the reader then raises
   ``RequestAborted``); the watcher task starts at a later tick, once the body is complete.
 
+The watch of a request is kept in a weak mapping of this module (``watch_of``), not on the request.
+
 On a disconnect the handler's task is cancelled (an async view gets ``CancelledError``; a sync view keeps
 running in its worker thread and its result is dropped). The handler tells that cancellation apart from
 others (``owns_cancellation``), sends nothing, and still cleans up. ``Watch`` is also used by the streaming
@@ -23,9 +25,13 @@ import asyncio
 import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from microdj.utils.tasks import current_task
+
+if TYPE_CHECKING:
+    from microdj.http.body import BodyReader
+    from microdj.http.request import HttpRequest
 
 __all__ = [
     "DISCONNECT_CHECK_DELAY",
@@ -36,6 +42,7 @@ __all__ = [
     "end_watch",
     "monitor_for",
     "owns_cancellation",
+    "watch_of",
 ]
 
 #: How long a request runs before its client is watched for a disconnect (seconds); also the tick period.
@@ -44,12 +51,19 @@ DISCONNECT_CHECK_DELAY = 0.05
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 
+# request -> its latest Watch.
+_watches: weakref.WeakKeyDictionary[HttpRequest, Watch] = weakref.WeakKeyDictionary()
+
+
+def watch_of(request: HttpRequest) -> Watch | None:
+    """The latest watch of ``request``, if it was ever watched."""
+    return _watches.get(request)
+
 
 class Watch:
     """Listens for ``http.disconnect`` on one request's ``receive``; calls ``on_disconnect`` while active."""
 
     __slots__ = (
-        "request",
         "task",
         "on_disconnect",
         "receive",
@@ -66,32 +80,35 @@ class Watch:
     )
 
     def __init__(
-        self, request: Any, task: asyncio.Task | None, on_disconnect: Callable[[], None] | None = None
+        self,
+        request: HttpRequest,
+        task: asyncio.Task[Any] | None,
+        on_disconnect: Callable[[], None] | None = None,
     ) -> None:
-        self.request = request
         self.task = task
         self.on_disconnect = on_disconnect or self._cancel_task
-        self.receive: Receive = request._receive
+        self.receive: Receive = request.asgi_receive
         self.active = True
         self.disconnected = False
         self.cancel_requested = False
         self.cancel_consumed = False
-        self.watcher: asyncio.Task | None = None
+        self.watcher: asyncio.Task[None] | None = None
         self.watching = False
         self.arrived = asyncio.Event()
-        previous = request.__dict__.get("_disconnect_watch")
+        previous = _watches.get(request)
         # Messages taken by an earlier watch of this request and not yet read by the body reader.
         self.backlog: deque[Message] = previous.backlog if previous is not None else deque()
-        request._disconnect_watch = self
+        _watches[request] = self
+        reader: BodyReader | None
         try:
             self.body_declared = request.has_body()
-            reader = request._reader
+            reader = request.body_reader
         except Exception:
             # An invalid Content-Length: the body can never be read, so receive() is free.
             self.body_declared, reader = False, None
         self.reader = reader
         if reader is not None:
-            reader._receive = self._reader_receive
+            reader.divert(self._reader_receive)
 
     def poll(self) -> bool:
         """Start the watcher task unless the body reader still needs ``receive``; True once watching."""
@@ -168,7 +185,7 @@ class DisconnectMonitor:
     def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self.loop = loop
         #: request -> the task handling it; the handler adds and removes entries itself.
-        self.inflight: dict[Any, asyncio.Task | None] = {}
+        self.inflight: dict[HttpRequest, asyncio.Task[Any] | None] = {}
         #: True when no tick is scheduled.
         self.idle = True
         self._seen: list[Any] = []
@@ -216,9 +233,9 @@ def monitor_for(loop: asyncio.AbstractEventLoop) -> DisconnectMonitor:
     return monitor
 
 
-def owns_cancellation(request: Any) -> bool:
+def owns_cancellation(request: HttpRequest) -> bool:
     """In ``except CancelledError``: True if a disconnect cancelled the task (then it is un-cancelled)."""
-    watch = request.__dict__.get("_disconnect_watch")
+    watch = _watches.get(request)
     if watch is None or not watch.cancel_requested or watch.cancel_consumed:
         return False
     watch.cancel_consumed = True
@@ -227,9 +244,9 @@ def owns_cancellation(request: Any) -> bool:
     return task.uncancel() == 0
 
 
-def end_watch(request: Any) -> bool:
+def end_watch(request: HttpRequest) -> bool:
     """Stop watching a request whose response is ready; True if its client disconnected."""
-    watch = request.__dict__.get("_disconnect_watch")
+    watch = _watches.get(request)
     if watch is None:
         return False
     watch.stop()

@@ -47,14 +47,15 @@ def _status_response(request: Any, resolver: Resolver | None, status: int, error
         return error_handler(resolver, status)(request, exception=error)
     except Exception:
         # A broken custom error view must not hide the original error behind a crash.
-        _signal_exception(request)
+        _signal_exception(request, sys.exc_info()[1])
         return handle_uncaught_exception(request, resolver, sys.exc_info())
 
 
-def _signal_exception(request: Any) -> None:
+def _signal_exception(request: Any, error: BaseException | None) -> None:
     if got_request_exception.receivers:
-        # Receivers of this signal must be sync: it is sent from wherever the error was caught.
-        got_request_exception.send_robust(sender=None, request=request)
+        # Receivers of this signal must be sync: it is sent from wherever the error was caught. As in Django
+        # it names the request; ``exception`` is the error, for receivers that run outside its except block.
+        got_request_exception.send_robust(sender=None, request=request, exception=error)
 
 
 def response_for_exception(request: Any, error: BaseException, resolver: Resolver | None) -> Any:
@@ -92,7 +93,7 @@ def response_for_exception(request: Any, error: BaseException, resolver: Resolve
         response = _bad_request(request, resolver, error)
         _log_security(error, request, response)
     else:
-        _signal_exception(request)
+        _signal_exception(request, error)
         log_response(
             "Internal Server Error: %s",
             request.path,
@@ -103,9 +104,6 @@ def response_for_exception(request: Any, error: BaseException, resolver: Resolve
         )
         response = handle_uncaught_exception(request, resolver, (type(error), error, error.__traceback__))
         response._has_been_logged = True
-        test_state = request.scope.get("microdj.test") if request.scope else None
-        if test_state is not None:
-            test_state["exc_info"] = (type(error), error, error.__traceback__)
     return response
 
 

@@ -10,16 +10,19 @@ async one), so the generator's ``finally`` blocks run. Nothing is logged for a d
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from microdj.core.handlers.asgi_types import NO_BODY_STATUSES, Send
 from microdj.core.handlers.disconnect import Watch
+from microdj.guard.runner import ViewRunner
+
+if TYPE_CHECKING:
+    from microdj.http.request import HttpRequest
+    from microdj.utils.concurrency import WorkerPool
 
 __all__ = ["send_streaming_response"]
 
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-
-_NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
+_PLAIN = ViewRunner()
 _LAST = {"type": "http.response.body", "body": b""}
 
 
@@ -28,7 +31,7 @@ class _Stop:
 
     __slots__ = ("task", "cancel", "fired", "cancelled")
 
-    def __init__(self, task: asyncio.Task | None, cancel: bool) -> None:
+    def __init__(self, task: asyncio.Task[Any] | None, cancel: bool) -> None:
         self.task = task
         self.cancel = cancel
         self.fired = False
@@ -57,19 +60,18 @@ class _Stop:
 
 
 async def send_streaming_response(
-    request: Any, response: Any, send: Send, pool: Any, guard: Any = None, label: str = "", mode: Any = None
+    request: HttpRequest, response: Any, send: Send, pool: WorkerPool, runner: ViewRunner = _PLAIN
 ) -> None:
     """Send streaming ``response`` for ``request``: start, then the body unless HEAD or a bodiless status.
 
-    With ``guard`` (the blocking-call guard module), an async body is iterated under its mark, ``label``
-    naming the view.
+    An async body is iterated through ``runner`` (under the blocking-call guard when it is a guarded one).
     """
     if getattr(response, "_range_capable", False):
         response.apply_request(request)
     status = response.status_code
     try:
         await send({"type": "http.response.start", "status": status, "headers": response.asgi_headers()})
-        if request.method == "HEAD" or status in _NO_BODY_STATUSES:
+        if request.method == "HEAD" or status in NO_BODY_STATUSES:
             await send(_LAST)
             return
     except OSError:
@@ -79,12 +81,7 @@ async def send_streaming_response(
     watch.poll()
     try:
         if response.is_async:
-            token = None if guard is None else guard.enter(f"streaming body of {label}", mode)
-            try:
-                await _send_async(response, send, stop)
-            finally:
-                if token is not None:
-                    guard.leave(token)
+            await runner.body(request, _send_async(response, send, stop))
         else:
             await _send_sync(response, send, stop, pool)
     finally:
@@ -125,7 +122,7 @@ async def _aclose(iterator: Any, response: Any) -> None:
                 pass
 
 
-async def _send_sync(response: Any, send: Send, stop: _Stop, pool: Any) -> None:
+async def _send_sync(response: Any, send: Send, stop: _Stop, pool: WorkerPool) -> None:
     iterator = iter(response.streaming_content)
     run = pool.run
     try:

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from microdj.core.handlers.workers import WorkerPool, _deliver, run_on_loop
+from microdj.utils.concurrency import WorkerPool, _deliver, run_on_loop
 
 # A safety net against a hang, never a timing assertion: every wait here normally ends at once.
 PATIENCE = 5

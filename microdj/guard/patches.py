@@ -1,4 +1,4 @@
-"""The functions the blocking-call guard wraps, and how (see :mod:`microdj.utils.asyncio` for the mechanism).
+"""The functions the blocking-call guard wraps, and how (see :mod:`microdj.guard` for the mechanism).
 
 Every wrapper starts with the same gate: with the ContextVar mark unset, or set by another thread's loop, it
 calls the original at once. Otherwise a predicate tells whether this call would block (a socket with timeout
@@ -24,6 +24,12 @@ Wrapped while installed:
   ``sqlite3.Connection`` subclasses;
 * ``threading.Event.wait``, ``Condition.wait``, ``Semaphore.acquire`` (also ``with sem:``), ``Barrier.wait``,
   ``Thread.join``; ``queue.Queue.get``/``put``/``join``; ``concurrent.futures.Future.result``/``exception``;
+* ``threading.Lock()``/``RLock()`` hand out :class:`GuardedLock` objects (the lock types are C types whose
+  methods cannot be replaced): an ``acquire()`` (or ``with lock:``) that finds the lock held and would wait
+  fires; an uncontended one takes the lock at once and never does. Waits inside the standard library's and
+  microdj's own synchronisation code (a queue's or a pool's short critical sections) are left alone;
+* ``select.select`` with a timeout other than 0, ``select.poll()``/``select.epoll()`` objects whose ``poll``
+  waits, and ``select()`` of the ``selectors`` classes (not ``timeout=0`` or negative);
 * ``urllib.request.urlopen``; ``http.client.HTTPConnection.connect``/``request``/``send``/``getresponse`` and
   ``HTTPSConnection.connect``; ``requests.api.request`` and ``requests.Session.request`` when ``requests`` is
   installed.
@@ -35,13 +41,15 @@ import functools
 import importlib
 import os
 import stat
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from microdj.utils.asyncio import _USER_CODE, _blocked
+from microdj.guard.mark import USER_CODE, Mark
+from microdj.guard.policy import blocked, listed
 
 SLEEP = "use `await asyncio.sleep(...)`"
 SOCKET = "use asyncio streams (`await asyncio.open_connection(...)`) or an async client library"
@@ -60,11 +68,11 @@ Predicate = Callable[..., bool]
 
 
 def guard(original: Callable[..., Any], call: str, hint: str, blocks: Predicate | None = None) -> Any:
-    """Wrap ``original`` so that it fires (see _blocked) when it would block user code on the loop thread.
+    """Wrap ``original`` so that it fires (policy.blocked()) when it would block user code on the loop thread.
 
     ``blocks(*args, **kwargs)`` tells whether a given call would block; None means every call does.
     """
-    get = _USER_CODE.get
+    get = USER_CODE.get
     ident = threading.get_ident
     if blocks is None:
 
@@ -73,7 +81,7 @@ def guard(original: Callable[..., Any], call: str, hint: str, blocks: Predicate 
             # PERF: the only work when no user async code runs on this thread: a ContextVar read.
             if mark is None or mark[1] != ident():
                 return original(*args, **kwargs)
-            return _blocked(original, call, hint, mark, args, kwargs)
+            return blocked(original, call, hint, mark, args, kwargs)
 
     else:
 
@@ -82,7 +90,7 @@ def guard(original: Callable[..., Any], call: str, hint: str, blocks: Predicate 
             # PERF: the only work when no user async code runs on this thread: a ContextVar read.
             if mark is None or mark[1] != ident() or not blocks(*args, **kwargs):
                 return original(*args, **kwargs)
-            return _blocked(original, call, hint, mark, args, kwargs)
+            return blocked(original, call, hint, mark, args, kwargs)
 
     functools.update_wrapper(guarded, original)
     guarded.__microdj_guard__ = call  # type: ignore[attr-defined]
@@ -210,11 +218,11 @@ def _os_targets(os_: ModuleType) -> list[Target]:
     ]
 
 
-_SOCKET_METHODS = (
+SOCKET_METHODS = (
     "accept", "connect", "connect_ex", "recv", "recv_into", "recvfrom", "recvfrom_into", "recvmsg",
     "recvmsg_into", "send", "sendall", "sendto", "sendmsg", "sendfile",
 )  # fmt: skip
-_SSL_METHODS = (
+SSL_METHODS = (
     "accept", "connect", "connect_ex", "do_handshake", "read", "write", "recv", "recv_into", "recvfrom",
     "recvfrom_into", "send", "sendall", "sendto",
 )  # fmt: skip
@@ -224,11 +232,11 @@ def _socket_targets(socket: ModuleType) -> list[Target]:
     targets = [(socket, "create_connection", _simple("socket.create_connection()", SOCKET))]
     for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo"):
         targets.append((socket, name, _simple(f"socket.{name}()", DNS)))
-    return targets + _methods(socket.socket, "socket.socket", _SOCKET_METHODS, SOCKET, _socket_blocks)
+    return targets + _methods(socket.socket, "socket.socket", SOCKET_METHODS, SOCKET, _socket_blocks)
 
 
 def _ssl_targets(ssl: ModuleType) -> list[Target]:
-    return _methods(ssl.SSLSocket, "ssl.SSLSocket", _SSL_METHODS, SOCKET, _socket_blocks)
+    return _methods(ssl.SSLSocket, "ssl.SSLSocket", SSL_METHODS, SOCKET, _socket_blocks)
 
 
 def _subprocess_targets(subprocess: ModuleType) -> list[Target]:
@@ -363,6 +371,145 @@ def _sqlite_targets(sqlite3: ModuleType) -> list[Target]:
     return [(sqlite3, "connect", make)]
 
 
+# -- locks: threading.Lock/RLock are C types, so the factories hand out wrappers -----------------------------
+
+# Call sites whose lock waits are short critical sections of synchronisation code, never user blocking.
+SYNC_INTERNALS = ("threading", "queue", "concurrent.futures", "asyncio", "selectors", "microdj")
+
+
+class GuardedLock:
+    """A ``threading.Lock``/``RLock`` made while the guard is installed; see the module docstring.
+
+    Everything but ``acquire()`` and ``with`` is the wrapped lock's own (``release``, ``locked``, the
+    methods ``threading.Condition`` uses).
+    """
+
+    __slots__ = ("lock", "call", "__weakref__")
+
+    def __init__(self, lock: Any, call: str) -> None:
+        self.lock = lock
+        self.call = call
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        """As the lock's ``acquire()``; fires when it would wait in user async code on the loop thread."""
+        mark = USER_CODE.get()
+        # PERF: with no user async code on this thread (or a non-blocking call) the C acquire is all.
+        if mark is None or not blocking or timeout == 0 or mark[1] != threading.get_ident():
+            return bool(self.lock.acquire(blocking, timeout))
+        return self.contended(mark, blocking, timeout, sys._getframe(1))
+
+    def __enter__(self) -> bool:
+        mark = USER_CODE.get()
+        if mark is None or mark[1] != threading.get_ident():
+            return bool(self.lock.acquire())
+        return self.contended(mark, True, -1, sys._getframe(1))
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.lock.release()
+
+    def contended(self, mark: Mark, blocking: bool, timeout: float, caller: Any) -> bool:
+        """The acquire of user async code on the loop thread: free if the lock is free, else it fires."""
+        lock = self.lock
+        # PERF: an uncontended acquire takes the lock at once and is never reported.
+        if lock.acquire(False):
+            return True
+        if listed(caller.f_globals.get("__name__", ""), SYNC_INTERNALS):
+            return bool(lock.acquire(blocking, timeout))
+        return bool(blocked(lock.acquire, self.call, SYNC, mark, (blocking, timeout), {}))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.lock, name)
+
+    def __repr__(self) -> str:
+        return repr(self.lock)
+
+
+def _lock_factory(call: str) -> Callable[[Any], Any]:
+    def make(original: Callable[..., Any]) -> Any:
+        def factory(*args: Any, **kwargs: Any) -> GuardedLock:
+            return GuardedLock(original(*args, **kwargs), call)
+
+        functools.update_wrapper(factory, original)
+        factory.__microdj_guard__ = call  # type: ignore[attr-defined]
+        return factory
+
+    return make
+
+
+def _lock_targets(threading_: ModuleType) -> list[Target]:
+    return [
+        (threading_, "Lock", _lock_factory("threading.Lock.acquire()")),
+        (threading_, "RLock", _lock_factory("threading.RLock.acquire()")),
+    ]
+
+
+# -- select: select.select, poll objects (C types: the factories hand out wrappers), selectors ---------------
+
+SELECT = "use the loop's own readiness callbacks (`loop.add_reader()`) or asyncio streams"
+
+
+def _poll_waits(timeout: Any) -> bool:
+    return timeout is None or (isinstance(timeout, int | float) and timeout != 0)
+
+
+def _select_blocks(rlist: Any = None, wlist: Any = None, xlist: Any = None, timeout: Any = None) -> bool:
+    return _waits(timeout)
+
+
+def _selector_blocks(selector: Any, timeout: Any = None) -> bool:
+    return _waits(timeout)
+
+
+class GuardedPoll:
+    """A ``select.poll()``/``select.epoll()`` object made while the guard is installed: a waiting ``poll``
+    fires. Everything else is the wrapped object's own."""
+
+    __slots__ = ("poller", "call", "poll")
+
+    def __init__(self, poller: Any, call: str) -> None:
+        self.poller = poller
+        self.call = call
+        self.poll = guard(poller.poll, call, SELECT, _poll_waits)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.poller, name)
+
+    def __enter__(self) -> GuardedPoll:
+        self.poller.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.poller.__exit__(*exc_info)
+
+
+def _poll_factory(call: str) -> Callable[[Any], Any]:
+    def make(original: Callable[..., Any]) -> Any:
+        def factory(*args: Any, **kwargs: Any) -> GuardedPoll:
+            return GuardedPoll(original(*args, **kwargs), call)
+
+        functools.update_wrapper(factory, original)
+        factory.__microdj_guard__ = call  # type: ignore[attr-defined]
+        return factory
+
+    return make
+
+
+def _select_targets(select: ModuleType) -> list[Target]:
+    targets = [(select, "select", _simple("select.select()", SELECT, _select_blocks))]
+    targets.append((select, "poll", _poll_factory("select.poll.poll()")))
+    targets.append((select, "epoll", _poll_factory("select.epoll.poll()")))
+    return targets
+
+
+def _selectors_targets(selectors: ModuleType) -> list[Target]:
+    names = ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector", "KqueueSelector")
+    return [
+        (cls, "select", _simple(f"selectors.{name}.select()", SELECT, _selector_blocks))
+        for name in names
+        if (cls := getattr(selectors, name, None)) is not None
+    ]
+
+
 # (module, targets) pairs; a module that cannot be imported is skipped.
 FAMILIES: list[tuple[str, Callable[[ModuleType], list[Target]]]] = [
     ("builtins", _builtins_targets),
@@ -374,6 +521,9 @@ FAMILIES: list[tuple[str, Callable[[ModuleType], list[Target]]]] = [
     ("subprocess", _subprocess_targets),
     ("sqlite3", _sqlite_targets),
     ("threading", _threading_targets),
+    ("threading", _lock_targets),
+    ("select", _select_targets),
+    ("selectors", _selectors_targets),
     ("queue", _queue_targets),
     ("concurrent.futures", _futures_targets),
     ("urllib.request", _urllib_targets),

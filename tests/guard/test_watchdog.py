@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from microdj.utils import _guard_watchdog
-from microdj.utils.asyncio import LoopWatchdog, start_watchdog, stop_watchdog
+from microdj.guard import watchdog as watchdog_module
+from microdj.guard.watchdog import LoopWatchdog, start_watchdog, stop_watchdog
 
 
 def busy_loop_holding_the_event_loop(seconds: float) -> None:
@@ -102,12 +102,12 @@ def test_threshold_must_be_positive() -> None:
 def test_dump_after_arms_faulthandler_on_each_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, Any]] = []
     monkeypatch.setattr(
-        _guard_watchdog.faulthandler,
+        watchdog_module.faulthandler,
         "dump_traceback_later",
         lambda timeout, exit: calls.append(("arm", timeout)),
     )
     monkeypatch.setattr(
-        _guard_watchdog.faulthandler, "cancel_dump_traceback_later", lambda: calls.append(("cancel", None))
+        watchdog_module.faulthandler, "cancel_dump_traceback_later", lambda: calls.append(("cancel", None))
     )
 
     async def main() -> None:

@@ -26,14 +26,14 @@ import anyio
 import pytest
 from asgiref.sync import sync_to_async
 
-from microdj.utils import blocking
-from microdj.utils.asyncio import (
+from microdj.guard import (
     BlockingCallError,
     allow_blocking,
     enter,
     install,
     is_installed,
     leave,
+    patches,
     uninstall,
     user_code,
 )
@@ -454,7 +454,7 @@ def test_socket_methods(guard: None, name: str, args: tuple) -> None:
             pass  # the socket's own answer (not connected, would block, ...)
 
 
-@pytest.mark.parametrize("name", blocking._SSL_METHODS)
+@pytest.mark.parametrize("name", patches.SSL_METHODS)
 def test_ssl_socket_methods(guard: None, name: str) -> None:
     context = ssl.create_default_context()
     with socket.socket() as raw:
