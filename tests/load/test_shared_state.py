@@ -1,4 +1,4 @@
-"""Four uvicorn workers behind one port, sharing one real Redis: sessions, cache_page, WebSocket groups, faults.
+"""Four uvicorn workers behind one port on one real Redis: sessions, cache_page, WebSocket groups, faults.
 
 Each answer carries ``X-Served-By`` (the worker's pid); new connections are spread over the workers by the
 kernel, so each check repeats (bounded) until every worker has answered.
@@ -56,8 +56,9 @@ def workers(redis, tmp_path_factory):
     env["MICRODJ_TEST_REDIS_URL"] = redis.url
     env.pop("COVERAGE_PROCESS_START", None)
     command = [
-        sys.executable, "-m", "uvicorn", "tests.support.scaling_asgi:application", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", str(WORKERS), "--log-level", "warning", "--timeout-graceful-shutdown", "3",
+        sys.executable, "-m", "uvicorn", "tests.support.scaling_asgi:application",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS),
+        "--log-level", "warning", "--timeout-graceful-shutdown", "3",
     ]  # fmt: skip
     log = open(tmp_path_factory.mktemp("workers") / "uvicorn.log", "w+b")  # noqa: SIM115 - closed below
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

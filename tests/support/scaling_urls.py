@@ -66,7 +66,7 @@ async def pid(request):
 
 
 def served_by(get_response):
-    """Middleware: ``X-Served-By: <pid>`` on every response (cached bodies name the process that made them)."""
+    """Middleware: ``X-Served-By: <pid>`` on each response (a cached body names the process that made it)."""
 
     async def middleware(request):
         response = await get_response(request)
