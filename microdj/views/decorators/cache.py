@@ -69,21 +69,21 @@ def cache_page(
         )
         if iscoroutinefunction(view_func):
 
-            async def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            async def _async_view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
                 response = await middleware.aprocess_request(request)
                 if response is None:
                     response = await view_func(request, *args, **kwargs)
                     response = await middleware.aprocess_response(request, response)
                 return response
 
-        else:
+            return wraps(view_func)(_async_view_wrapper)
 
-            def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
-                response = middleware.process_request(request)
-                if response is None:
-                    response = view_func(request, *args, **kwargs)
-                    response = middleware.process_response(request, response)
-                return response
+        def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            response = middleware.process_request(request)
+            if response is None:
+                response = view_func(request, *args, **kwargs)
+                response = middleware.process_response(request, response)
+            return response
 
         return wraps(view_func)(_view_wrapper)
 

@@ -56,6 +56,10 @@ BLOCK_SECONDS = 1
 RETRY_SECONDS = 1.0
 
 
+def _unpickle(data: Any) -> Any:
+    return pickle.loads(data)
+
+
 def _host_url(host: Any) -> str:
     if isinstance(host, str):
         return host
@@ -189,7 +193,7 @@ class RedisChannelLayer(BaseChannelLayer):
             item = await state.blocking.blpop([key], timeout=BLOCK_SECONDS)
             if item is None:
                 continue
-            _channel, sent_at, message = pickle.loads(item[1])
+            _channel, sent_at, message = _unpickle(item[1])
             if self._fresh(sent_at):
                 return message  # type: ignore[no-any-return]
 
@@ -211,7 +215,7 @@ class RedisChannelLayer(BaseChannelLayer):
                 failing = False
             if item is None:
                 continue
-            channel, sent_at, message = pickle.loads(item[1])
+            channel, sent_at, message = _unpickle(item[1])
             queue = state.queues.get(channel)
             if queue is None:
                 queue = state.queues[channel] = asyncio.Queue()
@@ -240,7 +244,7 @@ class RedisChannelLayer(BaseChannelLayer):
         client = self._state().client
         key = self._group_key(group)
         await client.zremrangebyscore(key, 0, time.time() - self.group_expiry)
-        members = [m.decode() for m in await client.zrange(key, 0, -1)]
+        members = [m.decode() if isinstance(m, bytes) else str(m) for m in await client.zrange(key, 0, -1)]
         if not members:
             return
         pipeline = client.pipeline(transaction=False)

@@ -105,7 +105,7 @@ class RedisCache(BaseCache):
             serializer = import_string(serializer)
         if callable(serializer):
             serializer = serializer()
-        self._serializer = serializer or RedisSerializer()
+        self._serializer: Any = serializer or RedisSerializer()
         pool_options = {key: value for key, value in options.items() if key not in _OWN_OPTIONS}
         pool_options.setdefault("socket_timeout", 1.0)
         pool_options.setdefault("socket_connect_timeout", 1.0)
@@ -170,14 +170,14 @@ class RedisCache(BaseCache):
 
     def _encode(self, key: str, value: Any) -> bytes | int:
         try:
-            data = self._serializer.dumps(value)
+            data: bytes | int = self._serializer.dumps(value)
         except TypeError as error:
             raise TypeError(f"Cache value for key {key!r} cannot be pickled: {error.__cause__ or error}")
         if isinstance(data, bytes):
             self.check_value_size(key, len(data))
         return data
 
-    def get_backend_timeout(self, timeout: Any = DEFAULT_TIMEOUT) -> int | None:  # type: ignore[override]
+    def get_backend_timeout(self, timeout: Any = DEFAULT_TIMEOUT) -> int | None:
         """Seconds for Redis' EX (None: no expiry; 0 or less: the key goes at once)."""
         if timeout is DEFAULT_TIMEOUT:
             timeout = self.default_timeout
@@ -294,7 +294,7 @@ class RedisCache(BaseCache):
             if seconds == 0:
                 stored = not await client.exists(key)
             else:
-                stored = await client.set(key, data, ex=seconds, nx=True)
+                stored = bool(await client.set(key, data, ex=seconds, nx=True))
         except _UNREACHABLE as error:
             raise self._failed(error, "add") from error
         self._up()
