@@ -36,8 +36,9 @@ from microdj.utils.http import parse_http_date_safe
 logger = logging.getLogger("microdj.core.cache")
 
 _UNCACHEABLE = ("private", "no-cache", "no-store")
-# Failures storing a page that must not fail the request (CacheUnavailable is logged by the backend).
-_STORE_ERRORS = (CacheUnavailable, CacheValueTooLarge)
+# Failures storing a page that must not fail the request (CacheUnavailable is logged by the backend;
+# TypeError: the response cannot be pickled).
+_STORE_ERRORS = (CacheUnavailable, CacheValueTooLarge, TypeError)
 
 
 class _Hybrid:
@@ -106,7 +107,7 @@ class UpdateCacheMiddleware(_Hybrid):
         return timeout if timeout and response.status_code == 200 else None
 
     def _store_failed(self, request: Any, error: Exception) -> None:
-        if isinstance(error, CacheValueTooLarge):
+        if not isinstance(error, CacheUnavailable):
             logger.warning("Page not cached: %s (%s)", request.path, error)
 
     def process_response(self, request: Any, response: Any) -> Any:

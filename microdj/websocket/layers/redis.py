@@ -133,7 +133,7 @@ class RedisChannelLayer(BaseChannelLayer):
     def _timeout(self) -> float:
         return float(self._options.get("socket_timeout") or 1.0)
 
-    def _list_key(self, channel: str) -> str:
+    def list_key(self, channel: str) -> str:
         """The Redis list holding ``channel``'s messages (its process's list for ``x!y`` names)."""
         bang = channel.find("!")
         return f"{self.prefix}:{channel if bang < 0 else channel[: bang + 1]}"
@@ -155,7 +155,7 @@ class RedisChannelLayer(BaseChannelLayer):
         pushed = await state.client.eval(
             _PUSH,
             1,
-            self._list_key(channel),
+            self.list_key(channel),
             self._payload(channel, message),
             self.capacity,
             int(self.expiry) + 1,
@@ -174,7 +174,7 @@ class RedisChannelLayer(BaseChannelLayer):
         queue = state.queues.get(channel)
         if queue is None:
             queue = state.queues[channel] = asyncio.Queue()
-        key = self._list_key(channel)
+        key = self.list_key(channel)
         task = state.tasks.get(key)
         if task is None or task.done():
             state.tasks[key] = asyncio.get_running_loop().create_task(self._pump(state, key))
@@ -188,7 +188,7 @@ class RedisChannelLayer(BaseChannelLayer):
                 state.queues.pop(channel, None)
 
     async def _receive_shared(self, state: _LoopState, channel: str) -> dict[str, Any]:
-        key = self._list_key(channel)
+        key = self.list_key(channel)
         while True:
             item = await state.blocking.blpop([key], timeout=BLOCK_SECONDS)
             if item is None:
@@ -250,7 +250,7 @@ class RedisChannelLayer(BaseChannelLayer):
         pipeline = client.pipeline(transaction=False)
         for channel in members:
             payload = self._payload(channel, message)
-            pipeline.eval(_PUSH, 1, self._list_key(channel), payload, self.capacity, int(self.expiry) + 1)
+            pipeline.eval(_PUSH, 1, self.list_key(channel), payload, self.capacity, int(self.expiry) + 1)
         await pipeline.execute()  # full channels answer 0 and are skipped
 
     # ---------------------------------------------------------------------------------- lifecycle

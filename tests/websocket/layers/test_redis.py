@@ -212,3 +212,26 @@ def test_group_send_reaches_other_processes(redis_url):
             if peer.poll() is None:
                 peer.kill()
                 peer.wait(timeout=5)
+
+
+def test_a_local_queue_keeps_the_newest_messages(redis_url):
+    layer = RedisChannelLayer(hosts=[redis_url], capacity=2)
+
+    async def body():
+        unread, other = await layer.new_channel(), await layer.new_channel()
+        listening = asyncio.ensure_future(layer.receive(other))  # starts the process's receiving task
+        await asyncio.sleep(0.1)
+        import redis.asyncio
+
+        client = redis.asyncio.from_url(redis_url)
+        for n in range(3):
+            await layer.send(unread, {"type": "m", "n": n})
+            for _ in range(200):  # the task has moved it from Redis to the local queue
+                if not await client.llen(layer.list_key(unread)):
+                    break
+                await asyncio.sleep(0.02)
+        assert [(await receive(layer, unread))["n"] for _ in range(2)] == [1, 2]
+        listening.cancel()
+        await client.aclose()
+
+    run(layer, body)

@@ -85,7 +85,7 @@ def connection_identity(options: dict[str, Any]) -> dict[str, Any]:
     return {"driver_info": DriverInfo(name="redis-py", lib_version=redis.__version__)}
 
 
-def _reset_after_fork() -> None:
+def _reset_after_fork() -> None:  # pragma: no cover - runs in the forked child (its test checks the result)
     for cache in list(_live_caches):
         cache.reset_pools()
 
