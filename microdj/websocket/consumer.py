@@ -156,7 +156,7 @@ class ConsumerBase:
                     finally:
                         self._busy = False
                         if self._waiting:
-                            self._waiting.popleft().set_result(None)
+                            self._pass_turn()
                     if done:
                         return
         except asyncio.CancelledError:
@@ -186,17 +186,28 @@ class ConsumerBase:
             self._waiting.append(turn)
             try:
                 await turn
-            finally:
-                if not turn.done():
+            except BaseException:
+                if turn.done() and not turn.cancelled():
+                    self._pass_turn()  # woken, then cancelled: the next one in line goes instead
+                elif turn in self._waiting:
                     self._waiting.remove(turn)
+                raise
         self._busy = True
         try:
             return self._ended or await self._step(message)
         finally:
             self._busy = False
-            waiting = self._waiting
-            if waiting:
-                waiting.popleft().set_result(None)
+            if self._waiting:
+                self._pass_turn()
+
+    def _pass_turn(self) -> None:
+        """Wake the first side still waiting for its turn."""
+        waiting = self._waiting
+        while waiting:
+            turn = waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
 
     def _direct_receive(self) -> Any:
         """What a client message may be handed to directly (skipping dispatch()), or None."""

@@ -203,3 +203,23 @@ def test_default_application_and_lifespan_state() -> None:
     ):
         seen = run(main())
     assert seen["route"]["kwargs"] == {"part": "x", "extra": "yes"}
+
+
+def test_receive_nothing_sees_a_message_and_a_cancelled_wait_is_clean() -> None:
+    async def main() -> None:
+        communicator = WebsocketCommunicator(echo_app, "/", lifespan=False)
+        await communicator.connect()
+        await communicator.send_to(text_data="pending")
+        await asyncio.sleep(0.01)
+        assert await communicator.receive_nothing() is False
+        assert await communicator.receive_from() == "pending"
+        await communicator.send_to(text_data="silent")
+        waiting = asyncio.ensure_future(communicator.receive_output(5))
+        await asyncio.sleep(0.01)
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+        await communicator.send_to(text_data="after")
+        assert await communicator.receive_from() == "after"  # the cancelled wait took nothing
+        await communicator.disconnect()
+
+    run(main())

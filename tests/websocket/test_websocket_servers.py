@@ -32,7 +32,10 @@ def uvicorn_command(fd: int) -> list[str]:
 
 
 def hypercorn_command(fd: int) -> list[str]:
-    return [sys.executable, "-m", "hypercorn", APP, "--bind", f"fd://{fd}", "--log-level", "warning"]
+    return [
+        sys.executable, "-m", "hypercorn", APP, "--bind", f"fd://{fd}", "--log-level", "warning",
+        "--graceful-timeout", "1",
+    ]  # fmt: skip
 
 
 def daphne_command(fd: int) -> list[str]:
