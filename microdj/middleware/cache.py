@@ -65,6 +65,11 @@ class _Hybrid:
         return f"<{type(self).__qualname__} get_response={target}>"
 
 
+def _unrendered(response: Any) -> bool:
+    """A template response not rendered yet: it is stored by a post-render callback, once rendered."""
+    return callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True)
+
+
 class UpdateCacheMiddleware(_Hybrid):
     """Stores cacheable responses (response phase); must come first in MIDDLEWARE."""
 
@@ -118,7 +123,7 @@ class UpdateCacheMiddleware(_Hybrid):
         cache = self.cache
         try:
             key = learn_cache_key(request, response, timeout, self.key_prefix, cache=cache)
-            if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
+            if _unrendered(response):
                 response.add_post_render_callback(lambda rendered: cache.set(key, rendered, timeout))
             else:
                 cache.set(key, response, timeout)
@@ -134,7 +139,11 @@ class UpdateCacheMiddleware(_Hybrid):
         cache = self.cache
         try:
             key = await alearn_cache_key(request, response, timeout, self.key_prefix, cache=cache)
-            await cache.aset(key, response, timeout)
+            if _unrendered(response):
+                # A sync callback: an async render runs it in a worker thread, never on the loop.
+                response.add_post_render_callback(lambda rendered: cache.set(key, rendered, timeout))
+            else:
+                await cache.aset(key, response, timeout)
         except _STORE_ERRORS as error:
             self._store_failed(request, error)
         return response

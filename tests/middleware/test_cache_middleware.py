@@ -327,6 +327,15 @@ def test_unrendered_responses_are_stored_after_rendering():
     assert view.calls == 1
 
 
+def test_async_stack_stores_unrendered_responses_after_rendering():
+    async def view(request):
+        return Rendered()
+
+    app = stack(view)
+    asyncio.run(app(rf.get("/at/"))).render()
+    assert asyncio.run(app(rf.get("/at/"))).content == b"rendered"
+
+
 def test_async_head_falls_back_to_the_head_entry():
     async def view(request):
         return HttpResponse("head body")
