@@ -151,6 +151,11 @@ class LazySettings:
         self.__dict__.pop(name, None)
         self._changed(name, None)
 
+    def names(self) -> list[str]:
+        """The name of every setting in force (defaults included), sorted."""
+        wrapped = self._wrapped or self._setup()
+        return sorted(name for name in vars(wrapped) if name.isupper())
+
     @property
     def configured(self) -> bool:
         """True once settings were configured or loaded."""

@@ -119,3 +119,19 @@ CACHE_MIDDLEWARE_KEY_PREFIX = ""
 CACHE_MIDDLEWARE_SECONDS = 600
 # The cache holding sessions of the "cache" session engine.
 SESSION_CACHE_ALIAS = "default"
+
+# -- Templates and static files ------------------------------------------------------------------------------
+# Template engines, as Django's: [{"BACKEND": "microdj.template.backends.jinja2.Jinja2", "DIRS": [...],
+# "APP_DIRS": False, "OPTIONS": {"context_processors": [...], "environment": "..."}}].
+TEMPLATES: list[dict] = []
+# URL prefix of static files ("/static/"); None: no static files.
+STATIC_URL: str | None = "/static/"
+# Where collectstatic() puts the files served in production.
+STATIC_ROOT: str | None = None
+# Source folders of static files (paths, or (prefix, path) pairs).
+STATICFILES_DIRS: list = []
+# The static files storage: "microdj.contrib.staticfiles.storage.ManifestStaticFilesStorage" gives
+# content-hashed names (app.3f2a1c9b04e1.css) from the manifest collectstatic() writes.
+STORAGES: dict = {"staticfiles": {"BACKEND": "microdj.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Cache-Control max-age of static files whose names are not content-hashed (None: 0 with DEBUG, else 60).
+STATIC_MAX_AGE: int | None = None

@@ -40,11 +40,13 @@ COMPARED: list[str] = []
 
 
 def for_framework(value: Any, prefix: str) -> Any:
-    """``value`` with every "{fw}" in its strings replaced by ``prefix`` (lists and tuples recursed)."""
+    """``value`` with every "{fw}" in its strings replaced by ``prefix`` (lists, tuples, dicts recursed)."""
     if isinstance(value, str):
         return value.replace("{fw}", prefix)
     if isinstance(value, list | tuple):
         return type(value)(for_framework(item, prefix) for item in value)
+    if isinstance(value, dict):
+        return {key: for_framework(item, prefix) for key, item in value.items()}
     return value
 
 

@@ -328,13 +328,19 @@ class BaseHandler:
 
         An error while rendering goes through the process_exception hooks.
         """
-        for hook in self._template_response_middleware:
+        # render() in an async view answers an AsyncRenderResponse: rendered, but not a template response.
+        finish = getattr(response, "finish_render", None)
+        for hook in self._template_response_middleware if finish is None else ():
             result = hook(request, response)
             response = await result if iscoroutinefunction(hook) else result
             if not isinstance(response, HttpResponseBase):
                 self._check_response(response, hook, "process_template_response")
         try:
-            if iscoroutinefunction(response.render):
+            if finish is not None:
+                rendered = await finish()
+            elif getattr(response, "render_on_loop", False):  # made in async code: render_async() on the loop
+                rendered = await response.arender()
+            elif iscoroutinefunction(response.render):
                 rendered = await response.render()
             else:
                 rendered = await self.pool.run(response.render)

@@ -1,4 +1,4 @@
-"""Class-based views: ``View`` (dispatch by HTTP method, sync or async) and ``RedirectView``."""
+"""Class-based views: ``View`` (dispatch by HTTP method), ``TemplateView`` and ``RedirectView``."""
 
 from __future__ import annotations
 
@@ -128,6 +128,63 @@ class View:
 
     def _allowed_methods(self) -> list[str]:
         return [m.upper() for m in self.http_method_names if hasattr(self, m)]
+
+
+class ContextMixin:
+    """``get_context_data()``: the view's keyword arguments, ``view`` and ``extra_context``."""
+
+    extra_context: dict[str, Any] | None = None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """The template context: ``kwargs``, ``view`` (this view) and ``extra_context``."""
+        kwargs.setdefault("view", self)
+        if self.extra_context is not None:
+            kwargs.update(self.extra_context)
+        return kwargs
+
+
+class TemplateResponseMixin:
+    """``render_to_response()``: a ``TemplateResponse`` of ``template_name`` (rendered after the view)."""
+
+    template_name: str | None = None
+    template_engine: str | None = None
+    response_class: Any = None  # TemplateResponse
+    content_type: str | None = None
+    request: Any
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> Any:
+        """A response of ``response_class`` for the templates of ``get_template_names()`` and ``context``."""
+        response_class = self.response_class
+        if response_class is None:
+            from microdj.template.response import TemplateResponse
+
+            response_class = TemplateResponse
+        response_kwargs.setdefault("content_type", self.content_type)
+        return response_class(
+            request=self.request,
+            template=self.get_template_names(),
+            context=context,
+            using=self.template_engine,
+            **response_kwargs,
+        )
+
+    def get_template_names(self) -> list[str]:
+        """The template names to try, in order: ``[template_name]``."""
+        if self.template_name is None:
+            raise ImproperlyConfigured(
+                "TemplateResponseMixin requires either a definition of 'template_name' or an implementation "
+                "of 'get_template_names()'"
+            )
+        return [self.template_name]
+
+
+class TemplateView(TemplateResponseMixin, ContextMixin, View):
+    """Render ``template_name`` for GET, with the URL's keyword arguments in the context."""
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """The template response for ``get_context_data(**kwargs)``."""
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context)
 
 
 class RedirectView(View):
