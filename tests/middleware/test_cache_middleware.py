@@ -373,3 +373,24 @@ def test_no_age_without_max_age():
     del stored["Cache-Control"]
     caches["default"].set(key, stored)
     assert not Fetch(CountingView())(rf.get("/age/")).has_header("Age")
+
+
+@pytest.mark.parametrize("path", ["/sync/", "/async/", "/tr/", "/async/tr/"])
+def test_template_pages_are_cached_through_the_whole_stack(override, path):
+    from microdj.test import Client
+    from tests.template.conftest import engine_settings
+
+    override(
+        ROOT_URLCONF="tests.template.pages",
+        TEMPLATES=engine_settings(context_processors=["tests.template.pages.greeting"]),
+        MIDDLEWARE=[
+            "microdj.middleware.cache.UpdateCacheMiddleware",
+            "microdj.middleware.cache.FetchFromCacheMiddleware",
+        ],
+    )
+    with Client() as client:
+        first = client.get(path)
+        second = client.get(path)
+    assert first.status_code == second.status_code == 200
+    assert not first.has_header("Age") and second.has_header("Age")
+    assert second.content == first.content and first.content
