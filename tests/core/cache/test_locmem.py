@@ -177,6 +177,7 @@ def test_base_defaults_built_on_the_storage_methods():
             await cache.aincr("missing")
         assert await cache.aget_or_set("h", lambda: "made") == "made"
         assert await cache.aget_or_set("h", "other") == "made"
+        assert await cache.aget_or_set("plain", "value") == "value"
         assert await cache.aincr_version("y") == 2 and await cache.adecr_version("y", version=2) == 1
         with pytest.raises(ValueError):
             await cache.aincr_version("missing")
