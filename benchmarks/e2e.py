@@ -80,7 +80,7 @@ def server(framework: Framework, variant: str, cpu: int | None) -> Iterator[int]
     listener.listen(2048)
     port = listener.getsockname()[1]
     fd = listener.fileno()
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - the server's log, open as long as the server runs
     command = [sys.executable, "-m", "benchmarks.serve", framework.slug, variant, "--fd", str(fd)]
     process = subprocess.Popen(
         command, pass_fds=(fd,), preexec_fn=pin_to(cpu), stdout=log, stderr=subprocess.STDOUT, cwd=Path.cwd()

@@ -73,7 +73,7 @@ class Exchange:
     reports a disconnect (as uvicorn does), so frameworks that watch for disconnects behave as served.
     """
 
-    __slots__ = ("body_message", "capture", "status", "chunks", "complete", "waiter")
+    __slots__ = ("body_message", "capture", "chunks", "complete", "status", "waiter")
 
     def __init__(self, body_message: dict, capture: bool = False) -> None:
         self.body_message = body_message
@@ -111,7 +111,7 @@ async def check(app, scenario: Scenario) -> str | None:
     exchange = Exchange({"type": "http.request", "body": scenario.body, "more_body": False}, capture=True)
     try:
         await app(scope_for(scenario), exchange.receive, exchange.send)
-    except Exception as exc:  # reported, not raised: the caller shows every failing scenario
+    except Exception as exc:  # noqa: BLE001 - reported, not raised: the caller shows every failing scenario
         return f"{scenario.name}: {type(exc).__name__}: {exc}"
     return scenario.check(exchange.status, b"".join(exchange.chunks))
 
@@ -167,7 +167,7 @@ async def serve(app) -> None:
                     raise RuntimeError(problem)
                 checked.add(scenario.name)
             reply = {"rate": await one_round(app, scenario, command["seconds"], command.get("collect", True))}
-        except Exception as exc:  # reported to the parent, which records it as a problem
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which records it as a problem
             reply = {"problem": f"{type(exc).__name__}: {exc}"}
         print(json.dumps(reply), flush=True)
 

@@ -5,7 +5,7 @@ import os
 DEBUG = True
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 ROOT_URLCONF = "examples.urls"
-SECRET_KEY = "example-only-not-secret"
+SECRET_KEY = "example-only-not-secret"  # noqa: S105 - an example; a real site reads it from its environment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIDDLEWARE = ["microdj.middleware.csrf.CsrfViewMiddleware"]

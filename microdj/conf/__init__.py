@@ -48,6 +48,11 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "ASYNC_SAFETY_ALLOW": _SEQ,
     "ON_STARTUP": _SEQ,
     "ON_SHUTDOWN": _SEQ,
+    "MESSAGE_STORAGE": (str,),
+    "MESSAGE_LEVEL": (int,),
+    "MESSAGE_TAGS": (dict,),
+    "LOGGING_CONFIG": (str, type(None)),
+    "LOGGING": (dict,),
 }
 _CHOICES: dict[str, tuple[Any, ...]] = {"ASYNC_SAFETY": ("raise", "warn", "off", None)}
 

@@ -223,10 +223,10 @@ def _text_500(report: Report) -> str:
             out += ["", "During handling of the above exception, another exception occurred:"]
     failing = report.last_user_frame
     if failing is not None and failing.variables:
-        out += ["", f"Local variables of {failing.function}:"] + _text_rows(failing.variables)
-    out += ["", "GET:"] + _text_rows(report.get) + ["POST:"] + _text_rows(report.post)
-    out += ["FILES:"] + _text_rows(report.files) + ["COOKIES:"] + _text_rows(report.cookies)
-    out += ["META:"] + _text_rows(report.meta) + ["", "Settings:"] + _text_rows(report.settings)
+        out += ["", f"Local variables of {failing.function}:", *_text_rows(failing.variables)]
+    out += ["", "GET:", *_text_rows(report.get), "POST:", *_text_rows(report.post)]
+    out += ["FILES:", *_text_rows(report.files), "COOKIES:", *_text_rows(report.cookies)]
+    out += ["META:", *_text_rows(report.meta), "", "Settings:", *_text_rows(report.settings)]
     out += ["", "You're seeing this error because you have DEBUG = True in your settings."]
     return "\n".join(out) + "\n"
 

@@ -200,11 +200,7 @@ def _chain(
 
 
 def _settings(found: set[str]) -> list[tuple[str, str]]:
-    names = settings.names()
-    rows = []
-    for name in names:
-        rows.append((name, shown(cleanse(name, getattr(settings, name), found))))
-    return rows
+    return [(name, shown(cleanse(name, getattr(settings, name), found))) for name in settings.names()]
 
 
 def _pairs(data: Any, found: set[str]) -> list[tuple[str, str]]:

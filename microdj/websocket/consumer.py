@@ -114,7 +114,7 @@ class ConsumerBase:
                 layer = self.channel_layer = get_channel_layer(self.channel_layer_alias)
                 if layer is not None:
                     self.channel_name = await layer.new_channel()
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - logged; the client gets 1011
                 log_failure(self._label, scope, error)
                 await self._send_close(INTERNAL_ERROR, None)
                 self._ended = True  # connect() never ran: there is nothing to disconnect
@@ -245,7 +245,7 @@ class ConsumerBase:
             await self._send_close(NORMAL_CLOSURE, None)
         except Disconnected as gone:
             self._closed = self._closed or gone.code
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a failing handler is logged and closes with 1011
             await self._fail(error)
             return True
         if self._closed is not None:
@@ -277,7 +277,7 @@ class ConsumerBase:
             await self._handle({"type": "websocket.disconnect", "code": code})
         except (StopConsumer, Disconnected):
             pass
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - the connection is over: logging is all that is left
             log_failure(self._label, self.scope, error)
 
     async def _discard_channel(self) -> None:

@@ -76,7 +76,7 @@ def make_urlpatterns(prefix: str) -> list[Any]:
     exceptions = import_module(f"{prefix}.core.exceptions")
     http = import_module(f"{prefix}.http")
     path = import_module(f"{prefix}.urls").path
-    render, TemplateResponse = shortcuts.render, response_module.TemplateResponse
+    render, TemplateResponse = shortcuts.render, response_module.TemplateResponse  # noqa: N806
 
     def page(request: Any) -> Any:
         return render(request, "page.html", page_context())

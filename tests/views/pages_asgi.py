@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("MICRODJ_SETTINGS_MODULE", "tests.views.pages_settings")
 
-from microdj.asgi import get_asgi_application  # noqa: E402
-from microdj.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+from microdj.asgi import get_asgi_application
+from microdj.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
 application = ASGIStaticFilesHandler(get_asgi_application())

@@ -152,7 +152,7 @@ def test_context_chain_wording():
         try:
             raise OSError("first")
         except OSError:
-            raise LookupError("second")  # noqa: B904 - the implicit context is what is tested
+            raise LookupError("second")
     except LookupError as error:
         info = (LookupError, error, error.__traceback__)
     page = technical_500_response(RequestFactory().get("/"), *info).content.decode()
@@ -255,7 +255,7 @@ def test_broken_repr_long_values_and_hidden_frames():
         raise ValueError("inside")
 
     def hidden() -> None:
-        __traceback_hide__ = True  # noqa: F841 - read by the page
+        __traceback_hide__ = True
         failing()
 
     page = technical_500_response(RequestFactory().get("/"), *_raise_from(hidden)).content.decode()

@@ -1,7 +1,9 @@
 """The DEBUG 500 page, the technical 404 and a template page, served by uvicorn and read in headless Chromium.
 
-What a person sees (``innerText``: folded frames excluded) is checked, and screenshots are kept in
-docs/screenshots/. Skipped, with the reason, where Debian's ``chromium`` is not installed (CI installs it).
+What a person sees (``innerText``: folded frames excluded) is checked. Screenshots go to a temporary
+folder, or to the folder ``MICRODJ_SCREENSHOTS`` names (``make screenshots`` refreshes docs/screenshots/), so
+a test run leaves the checkout as it was. Skipped, with the reason, where Debian's ``chromium`` is not
+installed (CI installs it).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +22,8 @@ from tests.load.load_servers import stop, wait_until_ready
 from tests.support.chromium import Chromium, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("MICRODJ_SCREENSHOTS") or Path(tempfile.gettempdir()) / "microdj-screenshots")
+SHOTS.mkdir(parents=True, exist_ok=True)
 BINARY = find_chromium()
 SECRETS = [
     "do-not-show-this-secret-key",

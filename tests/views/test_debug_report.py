@@ -28,7 +28,7 @@ def test_cleanse_collects_masked_strings_bytes_and_nested_values():
 
 
 def test_safe_repr_survives_broken_containers_and_trims():
-    class dict(builtins.dict):  # type: ignore[type-arg]  # noqa: A001 - reprlib picks its method by type name
+    class dict(builtins.dict):  # type: ignore[type-arg]  # noqa: A001, N801 - reprlib picks its method by type name
         def __iter__(self) -> Any:
             raise RuntimeError("cannot iterate")
 

@@ -235,7 +235,7 @@ class StaticFileServer:
         meta = request.META
         variant = found.choose(meta.get("HTTP_ACCEPT_ENCODING", ""), ranged=bool(meta.get("HTTP_RANGE")))
         try:
-            file = open(variant.path, "rb")
+            file = open(variant.path, "rb")  # noqa: SIM115 - the response closes it
         except OSError:
             return HttpResponse(b"Not Found", status=404, content_type="text/plain; charset=utf-8")
         response = StaticFileResponse(file, content_type=content_type_for(found.name))

@@ -36,6 +36,8 @@ def test_prefixes_and_first_wins(tree, tmp_path):
 
 
 def test_static_root_in_dirs_is_refused(tree):
-    with override_settings(STATICFILES_DIRS=[str(tree["root"])]):
-        with pytest.raises(ImproperlyConfigured, match="should not contain the STATIC_ROOT"):
-            finders.get_finder()
+    with (
+        override_settings(STATICFILES_DIRS=[str(tree["root"])]),
+        pytest.raises(ImproperlyConfigured, match="should not contain the STATIC_ROOT"),
+    ):
+        finders.get_finder()

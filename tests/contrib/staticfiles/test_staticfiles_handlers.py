@@ -9,13 +9,13 @@ import os
 from typing import Any
 
 import pytest
+from tests.asgi_helpers import acall, make_scope
 
 from microdj.contrib.staticfiles.collect import collectstatic
 from microdj.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from microdj.core.exceptions import ImproperlyConfigured
 from microdj.test import override_settings
 from microdj.utils.http import http_date
-from tests.asgi_helpers import acall, make_scope
 from tests.contrib.staticfiles.conftest import JS, MANIFEST
 
 
@@ -231,9 +231,8 @@ def test_file_gone_after_indexing_is_404(served, tree):
 
 
 def test_static_url_is_required(tree):
-    with override_settings(STATIC_URL=None):
-        with pytest.raises(ImproperlyConfigured, match="STATIC_URL"):
-            ASGIStaticFilesHandler(inner)
+    with override_settings(STATIC_URL=None), pytest.raises(ImproperlyConfigured, match="STATIC_URL"):
+        ASGIStaticFilesHandler(inner)
     with override_settings(STATIC_URL="https://cdn.example/assets"):
         assert ASGIStaticFilesHandler(inner, use_finders=True).base_path == "/assets/"
 

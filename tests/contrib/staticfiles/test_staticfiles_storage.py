@@ -30,12 +30,10 @@ def test_plain_urls(tree):
 
 
 def test_missing_settings_are_named(tree):
-    with override_settings(STATIC_ROOT=None):
-        with pytest.raises(ImproperlyConfigured, match="STATIC_ROOT"):
-            StaticFilesStorage().location  # noqa: B018
-    with override_settings(STATIC_URL=None):
-        with pytest.raises(ImproperlyConfigured, match="STATIC_URL"):
-            StaticFilesStorage().url("x")
+    with override_settings(STATIC_ROOT=None), pytest.raises(ImproperlyConfigured, match="STATIC_ROOT"):
+        StaticFilesStorage().location  # noqa: B018
+    with override_settings(STATIC_URL=None), pytest.raises(ImproperlyConfigured, match="STATIC_URL"):
+        StaticFilesStorage().url("x")
 
 
 def test_hashed_name():
@@ -68,8 +66,10 @@ def test_configured_storage_follows_settings(tree):
     assert isinstance(staticfiles_storage._setup(), StaticFilesStorage)
     with override_settings(STORAGES=MANIFEST):
         assert isinstance(staticfiles_storage._setup(), ManifestStaticFilesStorage)
-    with override_settings(STORAGES={"staticfiles": {"BACKEND": "no.such.Storage"}}):
-        with pytest.raises(ImproperlyConfigured, match="no.such.Storage"):
-            staticfiles_storage.url("x")
+    with (
+        override_settings(STORAGES={"staticfiles": {"BACKEND": "no.such.Storage"}}),
+        pytest.raises(ImproperlyConfigured, match="no.such.Storage"),
+    ):
+        staticfiles_storage.url("x")
     with override_settings(STORAGES={"staticfiles": {"OPTIONS": {"base_url": "/cdn/"}}}):
         assert staticfiles_storage.url("x") == "/cdn/x"

@@ -4,9 +4,9 @@ import pytest
 
 pytest.importorskip("uvicorn_worker", reason="uvicorn-worker is not installed (the gunicorn extra)")
 
-from uvicorn_worker import UvicornWorker  # noqa: E402
+from uvicorn_worker import UvicornWorker
 
-from microdj.core.management.gunicorn_worker import NoProxyHeadersWorker  # noqa: E402
+from microdj.core.management.gunicorn_worker import NoProxyHeadersWorker
 
 
 def test_proxy_headers_off():

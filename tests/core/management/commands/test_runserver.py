@@ -88,7 +88,7 @@ def test_reloads_on_a_file_change_and_waits_out_a_broken_file(server, new_projec
 
 
 def test_noreload(server):
-    url, process, log = server("--noreload", "--skip-checks")
+    url, _process, log = server("--noreload", "--skip-checks")
     assert get(url).status_code == 200
     text = log.read_text()
     assert "Watching for file changes" not in text and "Performing system checks" not in text

@@ -1,4 +1,4 @@
-"""Client and AsyncClient against small raw ASGI applications (the real application: test_test_client_app)."""
+"""Client and AsyncClient against small raw ASGI applications (the real application: test_client_app)."""
 
 import asyncio
 import gc

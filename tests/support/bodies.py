@@ -5,8 +5,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from microdj.core.handlers.asgi import ASGIHandler
 from microdj.test import override_settings
-from tests.asgi_helpers import make_scope
 from tests.core.urls_bodies import EVENTS
+from tests.support.asgi import make_scope
 
 URLCONF = "tests.core.urls_bodies"
 
@@ -67,9 +67,12 @@ class Exchange:
         return self.left
 
     async def send(self, message: dict) -> None:
-        if self.send_error_after is not None and message["type"] == "http.response.body":
-            if sum(m["type"] == "http.response.body" for m in self.sent) >= self.send_error_after:
-                raise OSError("connection closed")
+        if (
+            self.send_error_after is not None
+            and message["type"] == "http.response.body"
+            and sum(m["type"] == "http.response.body" for m in self.sent) >= self.send_error_after
+        ):
+            raise OSError("connection closed")
         self.sent.append(message)
         if self.leave_when(self.sent):
             self._left().set()

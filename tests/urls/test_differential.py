@@ -274,7 +274,7 @@ def outcome(resolver, path):
     """Everything observable about resolving ``path``, in library-independent terms."""
     try:
         match = resolver.resolve(path)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever either library raises is compared
         info = exc.args[0]
         tried = (
             [[str(p.pattern) for p in chain] for chain in info.get("tried", [])] if "tried" in info else None
@@ -432,7 +432,7 @@ REVERSES = [
 def reverse_outcome(lib, conf, viewname, args, kwargs, current_app, **extra):
     try:
         return lib.reverse(viewname, conf, args or None, kwargs or None, current_app, **extra)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever either library raises is compared
         return (type(exc).__name__, str(exc).replace("django.urls", "microdj.urls"))
 
 

@@ -405,3 +405,23 @@ def test_blocking_runner_closed_from_its_own_loop_thread():
     assert log == ["startup"]  # no shutdown exchange possible from inside; the lifespan task was cancelled
     assert blocking.runner.lifespan is None
     gc.collect()
+
+
+def test_a_held_streaming_response_finishes_from_another_loop():
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"a", "more_body": True})
+        await send({"type": "http.response.body", "body": b"b"})
+        finished.append(True)
+
+    finished = []
+    loop_thread = LoopThread()
+    try:
+        wire = loop_thread.run(run_http(app, http_scope(), b""))
+        assert wire.held and wire.body == b"ab" and not finished
+        asyncio.run(wire.finish())  # from this thread's own loop
+        assert finished == [True] and not wire.held
+        asyncio.run(wire.finish())  # already done: nothing to wait for
+    finally:
+        loop_thread.stop()
+    wire.release()  # its loop is closed: nothing happens

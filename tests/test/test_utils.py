@@ -153,3 +153,95 @@ def test_unittest_class_override_covers_setup_and_cleans_up():
     assert result.wasSuccessful(), result.failures + result.errors
     assert result.testsRun == 1
     assert settings.DEBUG is False
+
+
+# ---------------------------------------------------------------------------- Django's small helpers
+def test_setup_and_teardown_test_environment():
+    from microdj.conf import settings
+    from microdj.test.utils import setup_test_environment, teardown_test_environment
+
+    before = list(settings.ALLOWED_HOSTS)
+    with override_settings(DEBUG=True):
+        setup_test_environment()
+        try:
+            assert settings.DEBUG is False and settings.ALLOWED_HOSTS == [*before, "testserver"]
+            with pytest.raises(RuntimeError, match="already called"):
+                setup_test_environment()
+        finally:
+            teardown_test_environment()
+        assert settings.DEBUG is True and settings.ALLOWED_HOSTS == before
+
+
+def test_captured_streams_and_sys_path():
+    import sys
+
+    from microdj.test.utils import captured_stderr, captured_stdin, captured_stdout, extend_sys_path
+
+    with captured_stdout() as out, captured_stderr() as err:
+        print("to out")
+        print("to err", file=sys.stderr)
+    assert (out.getvalue(), err.getvalue()) == ("to out\n", "to err\n")
+    with captured_stdin() as stdin:
+        stdin.write("typed\n")
+        stdin.seek(0)
+        assert input() == "typed"
+    with extend_sys_path("/nowhere/a", "/nowhere/b"):
+        assert sys.path[-2:] == ["/nowhere/a", "/nowhere/b"]
+    assert "/nowhere/a" not in sys.path
+
+
+def test_ignore_warnings_as_block_decorator_and_class():
+    import unittest
+    import warnings
+
+    from microdj.test.utils import ignore_warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with ignore_warnings(category=DeprecationWarning):
+            warnings.warn("hidden", DeprecationWarning, stacklevel=1)
+        with ignore_warnings(message="hidden too"):
+            warnings.warn("hidden too", UserWarning, stacklevel=1)
+
+        @ignore_warnings(category=UserWarning)
+        def noisy():
+            warnings.warn("also hidden", UserWarning, stacklevel=1)
+
+        noisy()
+
+        @ignore_warnings(category=UserWarning)
+        class Case(unittest.TestCase):
+            def test_it(self):
+                warnings.warn("in a test", UserWarning, stacklevel=1)
+
+        unittest.TestSuite([Case("test_it")]).run(unittest.TestResult())
+        warnings.warn("shown", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in seen] == ["shown"]
+
+
+def test_override_script_prefix_freeze_time_and_the_rest():
+    import time
+
+    from microdj.test.utils import (
+        TZ_SUPPORT,
+        freeze_time,
+        garbage_collect,
+        override_script_prefix,
+        requires_tz_support,
+    )
+    from microdj.urls.base import get_script_prefix
+
+    with override_script_prefix("/mounted/"):
+        assert get_script_prefix() == "/mounted/"
+    assert get_script_prefix() == "/"
+    with freeze_time(123.0):
+        assert time.time() == 123.0
+    assert time.time() > 123.0
+    garbage_collect()
+    assert TZ_SUPPORT is hasattr(time, "tzset") and callable(requires_tz_support)
+
+
+def test_transaction_test_case_is_a_simple_test_case():
+    from microdj.test import SimpleTestCase, TransactionTestCase
+
+    assert issubclass(TransactionTestCase, SimpleTestCase)

@@ -31,7 +31,7 @@ def run(*argv):
 
 def test_builtin_commands():
     commands = get_commands()
-    assert BUILTIN <= set(commands)
+    assert set(commands) >= BUILTIN
     assert commands["check"] == "microdj.core.management.commands.check"
 
 

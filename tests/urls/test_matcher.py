@@ -181,7 +181,7 @@ def test_not_found_info_is_computed_on_first_read():
     assert sorted(fresh[4].keys()) == ["path", "tried"]
     assert "zzz/" in list(fresh[5].values())
     assert dict(fresh[6].items()) == expected
-    assert fresh[7] == expected and not (fresh[7] != expected)
+    assert fresh[7] == expected and not (fresh[7] != expected)  # noqa: SIM202 - __ne__ is under test
     assert "zzz/" in repr(fresh[8])
     with pytest.raises(TypeError):
         hash(fresh[0])

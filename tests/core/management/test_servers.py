@@ -60,7 +60,7 @@ def test_where_names_the_innermost_frame():
     try:
         {}["x"]
     except KeyError as error:
-        assert where(error).endswith("test_management_servers.py:" + str(error.__traceback__.tb_lineno))
+        assert where(error).endswith("test_servers.py:" + str(error.__traceback__.tb_lineno))
     assert where(KeyError("never raised")) == ""
 
 
