@@ -25,8 +25,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.inprocess import rate  # noqa: E402
-from benchmarks.scenarios import Scenario  # noqa: E402
+from benchmarks.inprocess import rate
+from benchmarks.scenarios import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"

@@ -53,7 +53,7 @@ class _Hybrid:
         self.get_response = get_response
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
-            markcoroutinefunction(self)  # type: ignore[type-var]
+            markcoroutinefunction(self)
         self.key_prefix: str = settings.CACHE_MIDDLEWARE_KEY_PREFIX
         self.cache_alias: str = settings.CACHE_MIDDLEWARE_ALIAS
 
