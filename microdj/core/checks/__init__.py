@@ -7,6 +7,7 @@ deployment checks) and ``runserver`` show them; ``get_asgi_application()`` refus
 
 # The built-in checks register themselves on import.
 import microdj.core.checks.async_checks  # noqa: F401
+import microdj.core.checks.caches  # noqa: F401
 import microdj.core.checks.middleware  # noqa: F401
 import microdj.core.checks.security.base  # noqa: F401
 import microdj.core.checks.security.csrf  # noqa: F401
