@@ -9,6 +9,7 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article, name="article"),
     path("visit/", views.visit, name="visit"),
     path("echo/", views.echo, name="echo"),
+    path("guestbook/", views.guestbook, name="guestbook"),
     path("chat/<slug:room>/", views.chat, name="chat"),
     path("ws/chat/<slug:room>/", consumers.ChatConsumer.as_asgi(), name="chat-socket"),
 ]

@@ -3,7 +3,9 @@
 import html
 
 from microdj.http import Http404, HttpResponse, JsonResponse
+from microdj.shortcuts import redirect, render
 from microdj.urls import reverse
+from microdj.views.decorators.csrf import csrf_exempt
 
 ARTICLES = {1: "Hello microdj", 2: "Routing without regret"}
 
@@ -39,6 +41,7 @@ def visit(request):
     return response
 
 
+@csrf_exempt
 async def echo(request):
     """Echoes a posted form or JSON body."""
     if request.content_type == "application/json":
@@ -46,6 +49,24 @@ async def echo(request):
 
         return JsonResponse({"json": json.loads(request.body or b"null")})
     return JsonResponse({"form": {key: request.POST.getlist(key) for key in request.POST}})
+
+
+ENTRIES = []
+
+
+async def guestbook(request):
+    """A page from a template with a stylesheet from static/ and a form protected by csrf_input."""
+    error = ""
+    if request.method == "POST":
+        name, message = request.POST.get("name", "").strip(), request.POST.get("message", "").strip()
+        if name and message:
+            ENTRIES.append({"name": name[:40], "message": message[:500]})
+            del ENTRIES[:-50]
+            return redirect("guestbook")
+        error = "Please give your name and a message."
+    return render(
+        request, "guestbook.html", {"entries": ENTRIES, "error": error}, status=400 if error else 200
+    )
 
 
 CHAT_PAGE = """<!doctype html>

@@ -4,6 +4,7 @@ import django
 import django.conf
 import pytest
 
+import microdj
 from microdj.conf import settings
 from microdj.test import override_settings
 
@@ -14,6 +15,8 @@ if not settings.configured:
         ROOT_URLCONF="tests.urls_root",
         SECRET_KEY="test-secret-key",
     )
+# Logging as an application's start-up configures it, once, before any test sets a logger's level.
+microdj.setup()
 
 # Django is the behavioural reference: the same values, configured once, before any test module imports it.
 if not django.conf.settings.configured:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import microdj
 from microdj.core.handlers.asgi import ASGIHandler, Hook
 
 __all__ = ["get_asgi_application"]
@@ -33,12 +34,14 @@ def get_asgi_application(
     on_shutdown: Iterable[Hook] | None = None,
     async_safety: str | None = None,
 ) -> ASGIHandler:
-    """Load settings, URLconf and middleware now, run the system checks, and return the application.
+    """Set up logging (``microdj.setup()``), load URLconf and middleware, run the system checks, and return
+    the application.
 
     Errors surface here, at start-up: a check error raises ``SystemCheckError`` with the list.
     ``on_startup``/``on_shutdown`` add callables (sync or async, or dotted paths) to the ``ON_STARTUP`` and
     ``ON_SHUTDOWN`` settings, run at ASGI lifespan start-up and shut-down. ``async_safety`` ("raise",
     "warn" or "off") overrides the ``ASYNC_SAFETY`` setting for this application.
     """
+    microdj.setup()
     run_startup_checks()
     return ASGIHandler(on_startup=on_startup, on_shutdown=on_shutdown, async_safety=async_safety)

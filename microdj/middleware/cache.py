@@ -43,6 +43,8 @@ _STORE_ERRORS = (CacheUnavailable, CacheValueTooLarge)
 class _Hybrid:
     sync_capable = True
     async_capable = True
+    # Each subclass defines it; declared here so that the instance can be marked a coroutine function.
+    __call__: Callable[[Any], Any]
 
     def __init__(self, get_response: Callable[[Any], Any]) -> None:
         if get_response is None:

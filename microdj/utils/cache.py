@@ -1,6 +1,8 @@
-"""Response caching headers (Cache-Control, Expires, Vary, ETag) and conditional responses (304/412).
+"""Response caching headers (Cache-Control, Expires, Vary, ETag).
 
-Same functions and answers as ``django.utils.cache`` (RFC 9110 Section 13 for preconditions).
+Same functions and answers as ``django.utils.cache``. Its ``get_conditional_response`` is
+``microdj.middleware.http.get_conditional_response`` here (over :mod:`microdj.http.conditional`), so that
+this module stays below the HTTP layer.
 """
 
 from __future__ import annotations
@@ -13,14 +15,9 @@ from hashlib import md5
 from typing import Any
 
 from microdj.conf import settings
-from microdj.http import HttpResponse, HttpResponseNotModified
-from microdj.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
-from microdj.utils.log import log_response
+from microdj.utils.http import http_date, quote_etag
 
 cc_delim_re = re.compile(r"\s*,\s*")
-
-# Headers a 304 keeps from the response it replaces (RFC 9110 Section 15.4.5, plus Last-Modified).
-_NOT_MODIFIED_KEPT = ("Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Last-Modified", "Vary")
 
 
 def _directive(field: str) -> tuple[str, Any]:
@@ -58,7 +55,7 @@ def patch_cache_control(response: Any, **kwargs: Any) -> None:
             cc[name].add(value)
         else:
             cc[name] = value
-    rendered = []
+    rendered: list[str] = []
     for name, values in cc.items():
         if isinstance(values, set):
             # A bare no-cache covers every field-named one.
@@ -84,94 +81,6 @@ def set_response_etag(response: Any) -> Any:
     if not response.streaming and response.content:
         response.headers["ETag"] = quote_etag(md5(response.content, usedforsecurity=False).hexdigest())
     return response
-
-
-def _precondition_failed(request: Any) -> HttpResponse:
-    response = HttpResponse(status=412)
-    log_response("Precondition Failed: %s", request.path, response=response, request=request)
-    return response
-
-
-def _not_modified(request: Any, response: Any = None) -> HttpResponseNotModified:
-    new_response = HttpResponseNotModified()
-    if response:
-        for header in _NOT_MODIFIED_KEPT:
-            if header in response:
-                new_response.headers[header] = response.headers[header]
-        # Cookies travel with a 304 too.
-        new_response.cookies = response.cookies
-    return new_response
-
-
-def get_conditional_response(
-    request: Any, etag: str | None = None, last_modified: int | None = None, response: Any = None
-) -> Any:
-    """Return a 304 or 412 response when the request's preconditions say so, else ``response``.
-
-    ``etag`` is a quoted ETag and ``last_modified`` a timestamp of the current representation; only
-    2xx responses are replaced.
-    """
-    if response and not (200 <= response.status_code < 300):
-        return response
-    meta = request.META
-    if_match = parse_etags(meta.get("HTTP_IF_MATCH", ""))
-    if_unmodified_since = meta.get("HTTP_IF_UNMODIFIED_SINCE")
-    if_unmodified_since = if_unmodified_since and parse_http_date_safe(if_unmodified_since)
-    if_none_match = parse_etags(meta.get("HTTP_IF_NONE_MATCH", ""))
-    if_modified_since = meta.get("HTTP_IF_MODIFIED_SINCE")
-    if_modified_since = if_modified_since and parse_http_date_safe(if_modified_since)
-    safe = request.method in ("GET", "HEAD")
-
-    if if_match and not _if_match_passes(etag, if_match):
-        return _precondition_failed(request)
-    if (
-        not if_match
-        and if_unmodified_since
-        and not _if_unmodified_since_passes(last_modified, if_unmodified_since)
-    ):
-        return _precondition_failed(request)
-    if if_none_match and not _if_none_match_passes(etag, if_none_match):
-        return _not_modified(request, response) if safe else _precondition_failed(request)
-    if (
-        not if_none_match
-        and if_modified_since
-        and safe
-        and not _if_modified_since_passes(last_modified, if_modified_since)
-    ):
-        return _not_modified(request, response)
-    return response
-
-
-def _if_match_passes(target_etag: str | None, etags: list[str]) -> bool:
-    """RFC 9110 Section 13.1.1: a strong comparison; ``*`` matches any current representation."""
-    if not target_etag:
-        return False
-    if etags == ["*"]:
-        return True
-    if target_etag.startswith("W/"):
-        return False
-    return target_etag in etags
-
-
-def _if_unmodified_since_passes(last_modified: int | None, if_unmodified_since: int) -> bool:
-    """RFC 9110 Section 13.1.4."""
-    return bool(last_modified and last_modified <= if_unmodified_since)
-
-
-def _if_none_match_passes(target_etag: str | None, etags: list[str]) -> bool:
-    """RFC 9110 Section 13.1.2: a weak comparison; ``*`` matches any current representation."""
-    if not target_etag:
-        return True
-    if etags == ["*"]:
-        return False
-    # Weak comparison: drop W/ markers (stripped as characters, giving Django's answers).
-    target = target_etag.strip("W/")
-    return target not in (etag.strip("W/") for etag in etags)
-
-
-def _if_modified_since_passes(last_modified: int | None, if_modified_since: int) -> bool:
-    """RFC 9110 Section 13.1.3."""
-    return not last_modified or last_modified > if_modified_since
 
 
 def patch_response_headers(response: Any, cache_timeout: int | float | None = None) -> None:

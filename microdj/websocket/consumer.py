@@ -114,7 +114,7 @@ class ConsumerBase:
                 layer = self.channel_layer = get_channel_layer(self.channel_layer_alias)
                 if layer is not None:
                     self.channel_name = await layer.new_channel()
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - logged; the client gets 1011
                 log_failure(self._label, scope, error)
                 await self._send_close(INTERNAL_ERROR, None)
                 self._ended = True  # connect() never ran: there is nothing to disconnect
@@ -156,7 +156,7 @@ class ConsumerBase:
                     finally:
                         self._busy = False
                         if self._waiting:
-                            self._waiting.popleft().set_result(None)
+                            self._pass_turn()
                     if done:
                         return
         except asyncio.CancelledError:
@@ -186,17 +186,28 @@ class ConsumerBase:
             self._waiting.append(turn)
             try:
                 await turn
-            finally:
-                if not turn.done():
+            except BaseException:
+                if turn.done() and not turn.cancelled():
+                    self._pass_turn()  # woken, then cancelled: the next one in line goes instead
+                elif turn in self._waiting:
                     self._waiting.remove(turn)
+                raise
         self._busy = True
         try:
             return self._ended or await self._step(message)
         finally:
             self._busy = False
-            waiting = self._waiting
-            if waiting:
-                waiting.popleft().set_result(None)
+            if self._waiting:
+                self._pass_turn()
+
+    def _pass_turn(self) -> None:
+        """Wake the first side still waiting for its turn."""
+        waiting = self._waiting
+        while waiting:
+            turn = waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
 
     def _direct_receive(self) -> Any:
         """What a client message may be handed to directly (skipping dispatch()), or None."""
@@ -234,7 +245,7 @@ class ConsumerBase:
             await self._send_close(NORMAL_CLOSURE, None)
         except Disconnected as gone:
             self._closed = self._closed or gone.code
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a failing handler is logged and closes with 1011
             await self._fail(error)
             return True
         if self._closed is not None:
@@ -266,7 +277,7 @@ class ConsumerBase:
             await self._handle({"type": "websocket.disconnect", "code": code})
         except (StopConsumer, Disconnected):
             pass
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - the connection is over: logging is all that is left
             log_failure(self._label, self.scope, error)
 
     async def _discard_channel(self) -> None:

@@ -206,7 +206,7 @@ def function_app(func: Callable[..., Awaitable[None]]) -> Callable[[Scope, Recei
             await func(websocket, *route.get("args", ()), **route.get("kwargs", {}))
         except Disconnected:
             pass
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - logged; the client gets 1011
             log_failure(label, scope, error)
             await websocket.close(INTERNAL_ERROR)
         else:

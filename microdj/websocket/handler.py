@@ -19,6 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from microdj import guard
 from microdj.core.exceptions import DisallowedHost
 from microdj.http.request import HttpRequest
 from microdj.urls.exceptions import Resolver404
@@ -66,9 +67,7 @@ async def _refuse(receive: Receive, send: Send, code: int = POLICY_VIOLATION) ->
         await send({"type": "websocket.close", "code": code})
 
 
-async def handle_websocket(
-    handler: Any, scope: Scope, receive: Receive, send: Send, chain: Chain, guard_mode: str | None = None
-) -> None:
+async def handle_websocket(handler: Any, scope: Scope, receive: Receive, send: Send, chain: Chain) -> None:
     """Serve one ``websocket`` scope for ``handler`` (the ASGIHandler) whose middleware chain is ``chain``."""
     request = handshake_request(scope, asyncio.get_running_loop())
     try:
@@ -116,7 +115,7 @@ async def handle_websocket(
             response.close()
         await _refuse(receive, send)
         return
-    await _serve(handler, request, upgrade.app, scope, receive, send, guard_mode)
+    await _serve(handler, request, upgrade.app, scope, receive, send)
 
 
 async def _serve(
@@ -126,7 +125,6 @@ async def _serve(
     scope: Scope,
     receive: Receive,
     send: Send,
-    guard_mode: str | None,
 ) -> None:
     match = request.resolver_match
     assert match is not None
@@ -143,8 +141,10 @@ async def _serve(
         if value is not None:
             connection[name] = value
     connection[POOL_KEY] = handler.pool
-    guard = handler.guard
-    token = None if guard is None else guard.enter(guard.view_label(match.func, match.url_name), guard_mode)
+    # The connection runs under the blocking-call guard when the application's view runner is guarded,
+    # labelled as that runner labels views: the consumer class (or function) and its URL name.
+    runner = handler.runner
+    token = guard.enter(runner.label(match.func, match.url_name), runner.mode) if runner.guarded else None
     try:
         await app(connection, receive, send)
     except Exception:

@@ -9,7 +9,7 @@ import pytest
 from microdj.asgi import get_asgi_application
 from microdj.conf import settings
 from microdj.core.handlers.asgi import ASGIHandler
-from tests.asgi_helpers import call, header, make_scope
+from tests.support.asgi import call, header, make_scope
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,10 @@ from microdj.core.handlers.base import BaseHandler, import_string
 from microdj.guard import BlockingCallError, policy
 from microdj.guard import runner as guard_runner
 from microdj.test import Client, override_settings
-from tests.asgi_helpers import acall, call, make_scope
 from tests.core import middleware_samples as samples
 from tests.core import urls_middleware
 from tests.core.middleware_samples import EVENTS, event, labels
+from tests.support.asgi import acall, call, make_scope
 
 URLCONF = "tests.core.urls_middleware"
 MW = "tests.core.middleware_samples."

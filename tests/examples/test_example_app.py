@@ -82,6 +82,25 @@ def test_post_form_and_json(server):
     assert httpx.post(server + "/echo/", json={"x": [1, 2]}, timeout=5).json() == {"json": {"x": [1, 2]}}
 
 
+def test_guestbook_page_stylesheet_and_csrf_protected_form(server):
+    with httpx.Client(base_url=server, timeout=5) as client:
+        page = client.get("/guestbook/")
+        assert page.status_code == 200 and "<h1>Guestbook</h1>" in page.text
+        assert '<link rel="stylesheet" href="/static/css/site.css">' in page.text
+        token = page.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        assert "csrftoken" in client.cookies
+        css = client.get("/static/css/site.css")
+        assert css.status_code == 200 and css.headers["content-type"] == "text/css; charset=utf-8"
+        assert client.post("/guestbook/", data={"name": "Ann", "message": "hi"}).status_code == 403
+        signed = client.post(
+            "/guestbook/", data={"name": "Ann", "message": "Hello <there>", "csrfmiddlewaretoken": token}
+        )
+        assert signed.status_code == 302 and signed.headers["location"] == "/guestbook/"
+        assert "<strong>Ann</strong>: Hello &lt;there&gt;" in client.get("/guestbook/").text
+        empty = client.post("/guestbook/", data={"name": "", "message": "", "csrfmiddlewaretoken": token})
+        assert empty.status_code == 400 and "Please give your name" in empty.text
+
+
 def test_chat_page_and_its_websocket_room(server):
     page = httpx.get(server + "/chat/lobby/", timeout=5)
     assert page.status_code == 200 and "/ws/chat/lobby/" in page.text

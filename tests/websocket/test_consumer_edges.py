@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import deque
 from typing import Any
 
 import pytest
@@ -156,3 +158,39 @@ def test_a_function_may_raise_disconnected() -> None:
     wire = Wire()
     run(leaves.websocket_app(dict(SCOPE), wire.receive, wire.send))  # type: ignore[attr-defined]
     assert wire.sent == [{"type": "websocket.accept"}]
+
+
+def test_turns_alternate_and_survive_cancelled_waiters() -> None:
+    order: list[str] = []
+
+    class Turns(AsyncWebsocketConsumer):
+        async def _step(self, message: dict[str, Any]) -> bool:
+            order.append(message["type"])
+            await asyncio.sleep(0)
+            return False
+
+    async def main() -> None:
+        consumer_ = Turns()
+        consumer_._ended = False
+        consumer_._waiting = deque()
+        consumer_._busy = True  # something is being handled
+        cancelled = asyncio.ensure_future(consumer_._exclusive_step({"type": "cancelled"}))
+        woken = asyncio.ensure_future(consumer_._exclusive_step({"type": "woken"}))
+        last = asyncio.ensure_future(consumer_._exclusive_step({"type": "last"}))
+        await asyncio.sleep(0)
+        assert len(consumer_._waiting) == 3
+        cancelled.cancel()
+        await asyncio.sleep(0)
+        assert len(consumer_._waiting) == 2
+        consumer_._pass_turn()  # wakes "woken"...
+        woken.cancel()  # ...which is cancelled before it runs: it hands its turn on to "last"
+        await asyncio.gather(cancelled, woken, return_exceptions=True)
+        await asyncio.sleep(0)
+        assert not last.done()  # "last" was woken, found the turn still taken, and waits again
+        consumer_._busy = False
+        consumer_._pass_turn()
+        assert await last is False
+        assert order == ["last"]
+        assert not consumer_._waiting and not consumer_._busy
+
+    run(main())

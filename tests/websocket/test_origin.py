@@ -60,6 +60,8 @@ def test_the_setting_lists_origins_and_domain_patterns() -> None:
 
 
 def test_a_bad_setting_is_reported() -> None:
-    with override_settings(WEBSOCKET_ALLOWED_ORIGINS="https://app.example"):
-        with pytest.raises(ImproperlyConfigured, match="WEBSOCKET_ALLOWED_ORIGINS"):
-            origin_allowed("https://app.example", "x")
+    with (
+        override_settings(WEBSOCKET_ALLOWED_ORIGINS="https://app.example"),
+        pytest.raises(ImproperlyConfigured, match="WEBSOCKET_ALLOWED_ORIGINS"),
+    ):
+        origin_allowed("https://app.example", "x")

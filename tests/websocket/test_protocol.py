@@ -28,9 +28,11 @@ def test_max_message_size_setting() -> None:
     with override_settings(WEBSOCKET_MAX_MESSAGE_SIZE=None):
         assert max_message_size() is None
     for bad in (0, -1, True, "10", 1.5):
-        with override_settings(WEBSOCKET_MAX_MESSAGE_SIZE=bad):
-            with pytest.raises(ImproperlyConfigured, match="WEBSOCKET_MAX_MESSAGE_SIZE"):
-                max_message_size()
+        with (
+            override_settings(WEBSOCKET_MAX_MESSAGE_SIZE=bad),
+            pytest.raises(ImproperlyConfigured, match="WEBSOCKET_MAX_MESSAGE_SIZE"),
+        ):
+            max_message_size()
 
 
 def test_server_safe_codes() -> None:

@@ -59,7 +59,7 @@ class ShutdownConsumer(AsyncWebsocketConsumer):
     """Prints its disconnect code (a server test reads the server's output)."""
 
     async def disconnect(self, code: int) -> None:
-        print(f"disconnect {self.scope['url_route']['kwargs']['n']} {code}", flush=True)
+        print(f"disconnect {self.scope['url_route']['kwargs']['n']} {code}", flush=True)  # noqa: T201 - the test reads the server's output
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):

@@ -55,13 +55,13 @@ def check_setting_values(**kwargs: Any) -> list[CheckMessage]:
                     id="settings.E005",
                 )
             )
-    for origin in settings.CSRF_TRUSTED_ORIGINS:
-        if isinstance(origin, str) and "://" not in origin:
-            found.append(
-                Error(
-                    "The values in the CSRF_TRUSTED_ORIGINS setting must start with a scheme (usually "
-                    f"https://), but found {origin!r}.",
-                    id="4_0.E001",
-                )
-            )
+    found.extend(
+        Error(
+            "The values in the CSRF_TRUSTED_ORIGINS setting must start with a scheme (usually "
+            f"https://), but found {origin!r}.",
+            id="4_0.E001",
+        )
+        for origin in settings.CSRF_TRUSTED_ORIGINS
+        if isinstance(origin, str) and "://" not in origin
+    )
     return found

@@ -17,8 +17,9 @@ from typing import Any
 from microdj.conf import settings
 from microdj.core.checks.messages import CheckMessage, Error, Warning
 from microdj.core.checks.registry import Tags, register
+from microdj.core.loading import root_resolver
 from microdj.urls.patterns import RegexPattern, RoutePattern
-from microdj.urls.resolvers import URLPattern, URLResolver, get_resolver
+from microdj.urls.resolvers import URLPattern, URLResolver
 
 Pattern = RoutePattern | RegexPattern
 
@@ -129,7 +130,9 @@ def _parameters(pattern: Pattern) -> tuple[Any, ...]:
 
 
 def _root() -> URLResolver | None:
-    return get_resolver() if settings.ROOT_URLCONF else None
+    # A URLconf that cannot be imported raises SettingImportError naming ROOT_URLCONF.
+    root: URLResolver | None = root_resolver(settings.ROOT_URLCONF) if settings.ROOT_URLCONF else None
+    return root
 
 
 @register(Tags.urls)

@@ -154,7 +154,7 @@ class ASGIHandler(BaseHandler):
         if scope["type"] == "websocket":
             from microdj.websocket.handler import handle_websocket
 
-            await handle_websocket(self, scope, receive, send, self._middleware_chain, self._guard_mode)
+            await handle_websocket(self, scope, receive, send, self._middleware_chain)
             return
         raise ValueError(
             f"microdj can only handle ASGI 'http', 'websocket' and 'lifespan' scopes, not {scope['type']!r}."

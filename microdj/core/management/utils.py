@@ -30,5 +30,5 @@ def parse_addrport(value: str, default_addr: str = "127.0.0.1") -> tuple[str, in
         raise CommandError(f"Port {port} is out of range (0-65535; 0 picks a free one).", returncode=2)
     addr = found["addr"] or default_addr
     if addr == "0":  # as Django: "0:8000" means every IPv4 interface
-        addr = "0.0.0.0"
+        addr = "0.0.0.0"  # noqa: S104 - asked for: "0" means every interface
     return addr.strip("[]"), port

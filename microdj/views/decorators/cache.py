@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction
 
 from microdj.utils.cache import add_never_cache_headers, patch_cache_control
 
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest
 
-def _check_request(request: Any, decorator_name: str) -> None:
+
+def _check_request(request: HttpRequest, decorator_name: str) -> None:
     if not hasattr(request, "META"):
         raise TypeError(
             f"{decorator_name} didn't receive an HttpRequest. If you are decorating a classmethod, be sure "
@@ -25,7 +28,8 @@ def _patching(name: str, patch: Callable[[Any], None]) -> Callable[[Callable[...
     def decorator(view_func: Callable[..., Any]) -> Callable[..., Any]:
         if iscoroutinefunction(view_func):
 
-            async def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            @wraps(view_func)
+            async def _view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 _check_request(request, name)
                 response = await view_func(request, *args, **kwargs)
                 patch(response)
@@ -33,13 +37,14 @@ def _patching(name: str, patch: Callable[[Any], None]) -> Callable[[Callable[...
 
         else:
 
-            def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            @wraps(view_func)
+            def _view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 _check_request(request, name)
                 response = view_func(request, *args, **kwargs)
                 patch(response)
                 return response
 
-        return wraps(view_func)(_view_wrapper)
+        return _view_wrapper
 
     return decorator
 
@@ -69,7 +74,8 @@ def cache_page(
         )
         if iscoroutinefunction(view_func):
 
-            async def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            @wraps(view_func)
+            async def _view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 response = await middleware.aprocess_request(request)
                 if response is None:
                     response = await view_func(request, *args, **kwargs)
@@ -78,13 +84,14 @@ def cache_page(
 
         else:
 
-            def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            @wraps(view_func)
+            def _view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 response = middleware.process_request(request)
                 if response is None:
                     response = view_func(request, *args, **kwargs)
                     response = middleware.process_response(request, response)
                 return response
 
-        return wraps(view_func)(_view_wrapper)
+        return _view_wrapper
 
     return decorator

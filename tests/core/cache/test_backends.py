@@ -186,7 +186,7 @@ def test_threads_share_one_cache(backend):
         try:
             for _ in range(50):
                 backend.incr("n")
-        except Exception as error:  # pragma: no cover - reported below
+        except Exception as error:  # noqa: BLE001  # pragma: no cover - reported below
             errors.append(error)
 
     threads = [threading.Thread(target=worker) for _ in range(4)]

@@ -91,7 +91,7 @@ class LocMemCache(BaseCache):
                 return default
             pickled = self._cache[key]
             self._cache.move_to_end(key)
-        return pickle.loads(pickled)
+        return pickle.loads(pickled)  # noqa: S301 - the site's own values, pickled by this cache (as Django's)
 
     def set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
         key = self.make_and_validate_key(key, version=version)
@@ -113,7 +113,7 @@ class LocMemCache(BaseCache):
             if key not in self._cache or self._has_expired(key):
                 self._delete(key)
                 raise ValueError(f"Key '{key}' not found")
-            new_value = pickle.loads(self._cache[key]) + delta
+            new_value = pickle.loads(self._cache[key]) + delta  # noqa: S301 - the site's own values, pickled by this cache (as Django's)
             self._cache[key] = pickle.dumps(new_value, self.pickle_protocol)
             self._cache.move_to_end(key)
         return new_value

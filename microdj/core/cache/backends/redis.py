@@ -67,7 +67,7 @@ class RedisSerializer:
         try:
             return int(data)
         except ValueError:
-            return pickle.loads(data)
+            return pickle.loads(data)  # noqa: S301 - the site's own values, pickled by this cache (as Django's)
 
 
 def connection_identity(options: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +129,7 @@ class RedisCache(BaseCache):
     def _server_index(self, write: bool) -> int:
         if write or len(self._servers) == 1:
             return 0
-        return random.randint(1, len(self._servers) - 1)
+        return random.randint(1, len(self._servers) - 1)  # noqa: S311 - spreads reads over replicas
 
     def get_client(self, key: str | None = None, *, write: bool = False) -> redis.Redis:
         """A blocking client on this process's pool for the server that serves ``key``."""
@@ -177,7 +177,7 @@ class RedisCache(BaseCache):
             self.check_value_size(key, len(data))
         return data
 
-    def get_backend_timeout(self, timeout: Any = DEFAULT_TIMEOUT) -> int | None:  # type: ignore[override]
+    def get_backend_timeout(self, timeout: Any = DEFAULT_TIMEOUT) -> int | None:
         """Seconds for Redis' EX (None: no expiry; 0 or less: the key goes at once)."""
         if timeout is DEFAULT_TIMEOUT:
             timeout = self.default_timeout

@@ -27,7 +27,7 @@ REFERRER_POLICY_VALUES = frozenset(
 CROSS_ORIGIN_OPENER_POLICY_VALUES = frozenset({"same-origin", "same-origin-allow-popups", "unsafe-none"})
 
 # startproject writes keys with this prefix, so a project deployed with its development key is flagged.
-SECRET_KEY_INSECURE_PREFIX = "microdj-insecure-"
+SECRET_KEY_INSECURE_PREFIX = "microdj-insecure-"  # noqa: S105 - a marker, not a key
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
 

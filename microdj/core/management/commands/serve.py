@@ -198,4 +198,4 @@ class Command(BaseCommand):
         self.stderr.flush()
         os.environ.setdefault("PYTHONPATH", "")
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (os.getcwd(), os.environ["PYTHONPATH"]) if p)
-        os.execv(sys.executable, command)
+        os.execv(sys.executable, command)  # noqa: S606 - the server takes over this process

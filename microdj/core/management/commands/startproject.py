@@ -90,7 +90,7 @@ class Command(BaseCommand):
             destination.write_text(render(source.read_text(encoding="utf-8"), context), encoding="utf-8")
             if destination.name == "manage.py":
                 mode = destination.stat().st_mode
-                os.chmod(destination, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+                os.chmod(destination, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)  # noqa: S103 - manage.py is run directly
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"Created the project '{name}' in {top}. Next:\n"
