@@ -13,6 +13,7 @@ import microdj.core.checks.security.base
 import microdj.core.checks.security.csrf
 import microdj.core.checks.security.sessions
 import microdj.core.checks.settings
+import microdj.core.checks.staticfiles
 import microdj.core.checks.urls  # noqa: F401
 from microdj.core.checks.messages import (
     CRITICAL,
