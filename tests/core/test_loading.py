@@ -81,9 +81,11 @@ def test_the_hint_table():
 
 
 def test_the_application_refuses_a_bad_entry_at_start_up():
-    with override_settings(MIDDLEWARE=["microdj.contrib.auth.middleware.AuthenticationMiddleware"]):
-        with pytest.raises(ImproperlyConfigured, match="no users or authentication"):
-            get_asgi_application()
+    with (
+        override_settings(MIDDLEWARE=["microdj.contrib.auth.middleware.AuthenticationMiddleware"]),
+        pytest.raises(ImproperlyConfigured, match="no users or authentication"),
+    ):
+        get_asgi_application()
 
 
 def test_djangos_default_middleware_minus_auth_loads():
@@ -102,24 +104,31 @@ def test_a_root_urlconf_that_cannot_be_imported_is_named():
         "The URLconf named by the ROOT_URLCONF setting ('myproject.nourls') cannot be imported: "
         "No module named 'myproject'. "
     )
-    with override_settings(ROOT_URLCONF="tests.urls.broken_import"):
-        with pytest.raises(ImproperlyConfigured, match="No module named 'no_such_dependency'"):
-            get_asgi_application()
+    with (
+        override_settings(ROOT_URLCONF="tests.urls.broken_import"),
+        pytest.raises(ImproperlyConfigured, match="No module named 'no_such_dependency'"),
+    ):
+        get_asgi_application()
 
 
 def test_handler500_of_the_previous_urlconf_is_not_used_once_root_urlconf_is_broken():
-    with override_settings(ROOT_URLCONF="tests.core.urls_handler500"):
-        with Client(raise_request_exception=False) as client:
-            assert client.get("/ok/").content == b"ok"
-            with override_settings(ROOT_URLCONF="tests.urls.broken_import"):
-                response = client.get("/ok/")
-            assert client.get("/ok/").content == b"ok"
+    with (
+        override_settings(ROOT_URLCONF="tests.core.urls_handler500"),
+        Client(raise_request_exception=False) as client,
+    ):
+        assert client.get("/ok/").content == b"ok"
+        with override_settings(ROOT_URLCONF="tests.urls.broken_import"):
+            response = client.get("/ok/")
+        assert client.get("/ok/").content == b"ok"
     assert response.status_code == 500
     assert b"custom 500" not in response.content
     assert b"Server Error (500)" in response.content
 
 
 def test_a_broken_root_urlconf_at_request_time_raises_naming_the_setting():
-    with Client() as client, override_settings(ROOT_URLCONF="tests.urls.broken_import"):
-        with pytest.raises(ImproperlyConfigured, match="ROOT_URLCONF"):
-            client.get("/plaintext/")
+    with (
+        Client() as client,
+        override_settings(ROOT_URLCONF="tests.urls.broken_import"),
+        pytest.raises(ImproperlyConfigured, match="ROOT_URLCONF"),
+    ):
+        client.get("/plaintext/")

@@ -53,12 +53,13 @@ class TemplateAssertions(SimpleTestCase):
             render_to_string("part.html", {"n": 2})
         with self.assertTemplateNotUsed("page.html"):
             render_to_string("part.html", {"n": 1})
-        with self.fails("No templates used to render the response"):
-            with self.assertTemplateUsed("part.html"):
-                pass
-        with self.fails("Template 'part.html' was used unexpectedly"):
-            with self.assertTemplateNotUsed("part.html"):
-                render_to_string("part.html", {"n": 1})
+        with self.fails("No templates used to render the response"), self.assertTemplateUsed("part.html"):
+            pass
+        with (
+            self.fails("Template 'part.html' was used unexpectedly"),
+            self.assertTemplateNotUsed("part.html"),
+        ):
+            render_to_string("part.html", {"n": 1})
 
     def test_argument_errors(self):
         with pytest.raises(TypeError, match="response and/or template_name argument must be provided"):

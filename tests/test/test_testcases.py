@@ -29,9 +29,11 @@ class ClientsAndSettings(SimpleTestCase):
             assert self.client.get("/json/").json()["middleware"] == [security, common]
             with self.modify_settings(MIDDLEWARE={"remove": [common]}):
                 assert self.client.get("/json/").json()["middleware"] == [security]
-        with pytest.raises(ValueError, match="Unsupported action: replace"):
-            with self.modify_settings(MIDDLEWARE={"replace": common}):
-                pass
+        with (
+            pytest.raises(ValueError, match="Unsupported action: replace"),
+            self.modify_settings(MIDDLEWARE={"replace": common}),
+        ):
+            pass
 
     def test_test_case_is_the_same_without_a_database(self):
         assert issubclass(TestCase, SimpleTestCase)
@@ -143,9 +145,8 @@ class Assertions(SimpleTestCase):
         with self.assertRaisesMessage(ValueError, "bad value"):
             raise ValueError("a bad value here")
         self.assertRaisesMessage(KeyError, "k", {}.__getitem__, "k")
-        with self.fails("'other' not found in 'a bad value'"):
-            with self.assertRaisesMessage(ValueError, "other"):
-                raise ValueError("a bad value")
+        with self.fails("'other' not found in 'a bad value'"), self.assertRaisesMessage(ValueError, "other"):
+            raise ValueError("a bad value")
         with self.assertWarnsMessage(DeprecationWarning, "going away"):
             warnings.warn("this is going away", DeprecationWarning, stacklevel=1)
         self.assertWarnsMessage(UserWarning, "careful", warnings.warn, "be careful")

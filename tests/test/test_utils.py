@@ -178,7 +178,7 @@ def test_captured_streams_and_sys_path():
     from microdj.test.utils import captured_stderr, captured_stdin, captured_stdout, extend_sys_path
 
     with captured_stdout() as out, captured_stderr() as err:
-        print("to out")  # noqa: T201 - what is captured
+        print("to out")  # noqa: T201 - what captured_stdout() captures
         print("to err", file=sys.stderr)  # noqa: T201
     assert (out.getvalue(), err.getvalue()) == ("to out\n", "to err\n")
     with captured_stdin() as stdin:

@@ -62,13 +62,18 @@ def test_set_level_and_get_level(client):
 
 def test_cookie_storage_only_debug_refuses_to_lose_messages():
     storage = "microdj.contrib.messages.storage.cookie.CookieStorage"
-    with override_settings(ROOT_URLCONF=URLS, MIDDLEWARE=[MESSAGES], MESSAGE_STORAGE=storage, DEBUG=True):
-        with Client(raise_request_exception=True) as client, pytest.raises(ValueError, match="Not all"):
-            client.get("/many/", {"n": 40})
-    with override_settings(ROOT_URLCONF=URLS, MIDDLEWARE=[MESSAGES], MESSAGE_STORAGE=storage):
-        with Client() as client:
-            client.get("/many/", {"n": 40})
-            shown = show_sync(client)
+    with (
+        override_settings(ROOT_URLCONF=URLS, MIDDLEWARE=[MESSAGES], MESSAGE_STORAGE=storage, DEBUG=True),
+        Client(raise_request_exception=True) as client,
+        pytest.raises(ValueError, match="Not all"),
+    ):
+        client.get("/many/", {"n": 40})
+    with (
+        override_settings(ROOT_URLCONF=URLS, MIDDLEWARE=[MESSAGES], MESSAGE_STORAGE=storage),
+        Client() as client,
+    ):
+        client.get("/many/", {"n": 40})
+        shown = show_sync(client)
     # The newest that fit are kept.
     assert shown and shown[-1][1].startswith("0039") and len(shown) < 40
 
