@@ -63,6 +63,7 @@ class BaseHandler:
         self._template_response_middleware: list[Hook] = []
         self._deferred_classes: dict[type, bool] = {}
         self.runner: ViewRunner = view_runner(async_safety)
+        self._plain_views = not self.runner.guarded
         self.load_middleware()
 
     def rebuild(self) -> None:
@@ -192,7 +193,13 @@ class BaseHandler:
 
     async def _get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         """Resolve, run process_view hooks, call the view (sync ones in a worker thread), check the result."""
-        match = self._resolve(request)
+        path = request.path_info
+        if request.urlconf is None:
+            # PERF: _resolve() inlined; the matcher is called directly, the resolver only when it must decide.
+            match = self._fast_resolve(path) or self.resolver.resolve(path)
+        else:
+            match = get_resolver(request.urlconf).resolve(path)
+        request.resolver_match = match
         callback = match.func
         # PERF: a dict lookup per request; iscoroutinefunction() runs once per view.
         view_is_async = self._view_is_async.get(callback)
@@ -210,8 +217,16 @@ class BaseHandler:
         if response is None:
             try:
                 if view_is_async:
-                    # PERF: the runner hands back the view's own coroutine (guard off) or one wrapper.
-                    response = await self.runner.view(callback, request, match)
+                    if self._plain_views:
+                        # PERF: guard off: the view's own coroutine, called here as ViewRunner.view() would
+                        # (without its call); a view without URL arguments is called plainly.
+                        args, kwargs = match.args, match.kwargs
+                        coroutine = (
+                            callback(request, *args, **kwargs) if args or kwargs else callback(request)
+                        )
+                        response = await coroutine
+                    else:
+                        response = await self.runner.view(callback, request, match)
                 else:
                     response = await self.pool.run(_call_view, callback, request, match.args, match.kwargs)
             except Exception as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from microdj.core.handlers.asgi_types import NO_BODY_STATUSES, Send
+from microdj.core.handlers.asgi_types import NO_BODY_STATUSES, Message, Send
 from microdj.core.handlers.streaming import send_streaming_response
 
 if TYPE_CHECKING:
@@ -18,10 +18,25 @@ if TYPE_CHECKING:
     from microdj.http.response_base import HttpResponseBase
     from microdj.utils.concurrency import WorkerPool
 
-__all__ = ["send_response"]
+__all__ = ["response_messages", "send_response"]
 
-# PERF: the Content-Length header lines of short bodies, made once.
-_LENGTH_LINES = [(b"content-length", str(n).encode()) for n in range(4096)]
+
+def response_messages(request: HttpRequest, response: HttpResponseBase) -> tuple[Message, Message]:
+    """The ``http.response.start`` and ``http.response.body`` messages of non-streaming ``response``."""
+    status = response.status_code
+    body: bytes = response.content  # type: ignore[attr-defined]
+    if status in NO_BODY_STATUSES:
+        body = b""
+        headers = response.asgi_headers()
+    else:
+        # A Content-Length unless the response set its own (HEAD: the length of the body it would get).
+        headers = response.asgi_headers(len(body))
+        if request.method == "HEAD":
+            body = b""
+    return (
+        {"type": "http.response.start", "status": status, "headers": headers},
+        {"type": "http.response.body", "body": body},
+    )
 
 
 async def send_response(
@@ -32,15 +47,6 @@ async def send_response(
     if response.streaming:
         await send_streaming_response(request, response, send, pool, runner)
         return
-    status = response.status_code
-    headers = response.asgi_headers()
-    body: bytes = response.content  # type: ignore[attr-defined]
-    if status in NO_BODY_STATUSES:
-        body = b""
-    elif "content-length" not in response.headers:
-        size = len(body)
-        headers.append(_LENGTH_LINES[size] if size < 4096 else (b"content-length", str(size).encode()))
-    if request.method == "HEAD":
-        body = b""
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    start, body = response_messages(request, response)
+    await send(start)
+    await send(body)
