@@ -448,7 +448,7 @@ def _lock_targets(threading_: ModuleType) -> list[Target]:
 SELECT = "use the loop's own readiness callbacks (`loop.add_reader()`) or asyncio streams"
 
 
-def _poll_waits(timeout: Any) -> bool:
+def _poll_waits(timeout: Any = None, *args: Any, **kwargs: Any) -> bool:
     return timeout is None or (isinstance(timeout, int | float) and timeout != 0)
 
 
