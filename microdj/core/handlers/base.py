@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from inspect import isawaitable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from asgiref.sync import iscoroutinefunction
 
@@ -63,6 +63,7 @@ class BaseHandler:
         self._template_response_middleware: list[Hook] = []
         self._deferred_classes: dict[type, bool] = {}
         self.runner: ViewRunner = view_runner(async_safety)
+        self._middleware_chain: Callable[[HttpRequest], Awaitable[HttpResponseBase | None]]
         self._plain_views = not self.runner.guarded
         self.load_middleware()
 
@@ -127,7 +128,7 @@ class BaseHandler:
             handler_is_async = middleware_is_async
         if not factories and innermost_async:
             # PERF: with no middleware the handler's own exception handling is the only layer needed.
-            self._middleware_chain: AsyncHandler = self._get_response_async
+            self._middleware_chain = self._get_response_async
         else:
             self._middleware_chain = self._adapt(handler, handler_is_async, True)
 
@@ -156,7 +157,8 @@ class BaseHandler:
 
             async def convert_async(request: HttpRequest) -> HttpResponseBase | None:
                 try:
-                    return await handler(request)
+                    response: HttpResponseBase | None = await handler(request)
+                    return response
                 except RequestAborted:
                     raise
                 except Exception as error:
@@ -166,7 +168,8 @@ class BaseHandler:
 
         def convert_sync(request: HttpRequest) -> HttpResponseBase | None:
             try:
-                return handler(request)
+                response: HttpResponseBase | None = handler(request)
+                return response
             except RequestAborted:
                 raise
             except Exception as error:
@@ -234,7 +237,7 @@ class BaseHandler:
                 if response is None:
                     raise
         if not isinstance(response, HttpResponseBase):
-            self._check_response(response, callback)
+            self._refuse(response, callback)
         # PERF: one dict lookup per request decides whether the response class renders later.
         deferred = self._deferred_classes.get(response.__class__)
         if deferred or (deferred is None and self._is_deferred(response)):
@@ -278,7 +281,8 @@ class BaseHandler:
                 response = self._process_exception_sync(request, error)
                 if response is None:
                     raise
-        self._check_response(response, callback)
+        if not isinstance(response, HttpResponseBase):
+            self._refuse(response, callback)
         if self._is_deferred(response):
             response = run_on_loop(self._render_async(request, response))
         return response
@@ -347,7 +351,7 @@ class BaseHandler:
             result = hook(request, response)
             response = await result if iscoroutinefunction(hook) else result
             if not isinstance(response, HttpResponseBase):
-                self._check_response(response, hook, "process_template_response")
+                self._refuse(response, hook, "process_template_response")
         try:
             if iscoroutinefunction(response.render):
                 rendered = await response.render()
@@ -361,10 +365,8 @@ class BaseHandler:
         return response if rendered is None else rendered
 
     @staticmethod
-    def _check_response(response: Any, callback: Any, name: str | None = None) -> None:
-        """A view must return a response object; anything else is a clear 500."""
-        if isinstance(response, HttpResponseBase):
-            return
+    def _refuse(response: Any, callback: Any, name: str | None = None) -> NoReturn:
+        """A view must return a response object: raise the clear error (a 500) for what it gave instead."""
         if name is None:
             target = getattr(callback, "view_class", callback)
             name = (
