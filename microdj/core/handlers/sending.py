@@ -1,4 +1,4 @@
-"""Sending a response over ASGI: ``http.response.start``, then the body (streamed, or in one message).
+"""Sending a response over ASGI: ``http.response.start``, then the body in one message.
 
 A response with a body-less status (1xx, 204, 304) or to a HEAD request is sent without its body; a
 non-streaming response without a Content-Length header gets one. Streaming responses are sent by
@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from microdj.core.handlers.asgi_types import NO_BODY_STATUSES, Message, Send
-from microdj.core.handlers.streaming import send_streaming_response
+from microdj.core.handlers.asgi_types import NO_BODY_STATUSES, Message
 
 if TYPE_CHECKING:
-    from microdj.guard.runner import ViewRunner
     from microdj.http.request import HttpRequest
     from microdj.http.response_base import HttpResponseBase
-    from microdj.utils.concurrency import WorkerPool
 
-__all__ = ["response_messages", "send_response"]
+__all__ = ["response_messages"]
 
 
 def response_messages(request: HttpRequest, response: HttpResponseBase) -> tuple[Message, Message]:
@@ -37,16 +34,3 @@ def response_messages(request: HttpRequest, response: HttpResponseBase) -> tuple
         {"type": "http.response.start", "status": status, "headers": headers},
         {"type": "http.response.body", "body": body},
     )
-
-
-async def send_response(
-    request: HttpRequest, response: HttpResponseBase, send: Send, pool: WorkerPool, runner: ViewRunner
-) -> None:
-    """Send ``response`` to ``request``; a streaming body's sync iterator runs in ``pool``, its async one
-    through ``runner``."""
-    if response.streaming:
-        await send_streaming_response(request, response, send, pool, runner)
-        return
-    start, body = response_messages(request, response)
-    await send(start)
-    await send(body)
