@@ -76,18 +76,35 @@ def test_factory_returning_none_is_refused():
 
 def test_middleware_not_used_is_skipped_and_logged(caplog):
     stack = [MW + "SyncA", MW + "NotUsed", MW + "SyncB"]
-    with override_settings(MIDDLEWARE=stack, ROOT_URLCONF=URLCONF):
+    with override_settings(MIDDLEWARE=stack, ROOT_URLCONF=URLCONF, DEBUG=True, ASYNC_SAFETY="off"):
         with caplog.at_level(logging.DEBUG, logger="microdj.request"):
             app = get_asgi_application()
         with Client(app) as client:
             response = client.get("/sync/")
     assert response.content == b"sync view"
     assert labels() == ["sync-a:in", "sync-b:in", "view sync", "sync-b:out 200", "sync-a:out 200"]
-    (record,) = [r for r in caplog.records if r.name == "microdj.request"]
-    assert record.levelno == logging.DEBUG
+    (record,) = [r for r in caplog.records if r.getMessage().startswith("MiddlewareNotUsed")]
+    assert record.levelno == logging.DEBUG and record.name == "microdj.request"
     assert (
         record.getMessage() == "MiddlewareNotUsed('tests.core.middleware_samples.NotUsed'): not needed here"
     )
+
+
+def test_middleware_diagnostics_as_django(caplog):
+    stack = [MW + "SyncA", MW + "NotUsed", MW + "AsyncA"]
+    with override_settings(MIDDLEWARE=stack, ROOT_URLCONF=URLCONF):
+        with caplog.at_level(logging.DEBUG, logger="microdj.request"):
+            get_asgi_application()
+    assert not caplog.records  # DEBUG off: nothing said
+    with override_settings(MIDDLEWARE=stack, ROOT_URLCONF=URLCONF, DEBUG=True, ASYNC_SAFETY="off"):
+        with caplog.at_level(logging.DEBUG, logger="microdj.request"):
+            get_asgi_application()
+    messages = [r.getMessage() for r in caplog.records if r.name == "microdj.request"]
+    assert "Asynchronous handler adapted for middleware tests.core.middleware_samples.SyncA." in messages
+    assert any(m.startswith("Synchronous handler adapted for") for m in messages)
+    with override_settings(MIDDLEWARE=[MW + "Neither"], ROOT_URLCONF=URLCONF):
+        with pytest.raises(RuntimeError, match="must have at least one of"):
+            get_asgi_application()
 
 
 def test_innermost_middleware_not_used_still_builds_a_working_chain():

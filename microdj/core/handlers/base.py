@@ -45,6 +45,10 @@ def _hook_mode(hook: Hook, inline: bool) -> str:
     return _INLINE if inline else _THREAD
 
 
+class MiddlewareNotCapable(ImproperlyConfigured, RuntimeError):
+    """A middleware says it can run neither sync nor async (Django raises a RuntimeError for it)."""
+
+
 class BaseHandler:
     """Holds the URL resolver, the worker pool, the view runner and the middleware chain built from settings.
 
@@ -101,14 +105,20 @@ class BaseHandler:
             sync_capable = getattr(factory, "sync_capable", True)
             async_capable = getattr(factory, "async_capable", False)
             if not sync_capable and not async_capable:
-                raise ImproperlyConfigured(
+                raise MiddlewareNotCapable(
                     f"Middleware {path} must have at least one of sync_capable/async_capable set to True."
                 )
             middleware_is_async = async_capable and (handler_is_async or not sync_capable)
             try:
-                middleware = factory(self._adapt(handler, handler_is_async, middleware_is_async))
+                adapted = self._adapt(handler, handler_is_async, middleware_is_async, f"middleware {path}")
+                middleware = factory(adapted)
             except MiddlewareNotUsed as reason:
-                logger.debug("MiddlewareNotUsed(%r): %s", path, reason)
+                # As in Django: said only with DEBUG on.
+                if settings.DEBUG:
+                    if str(reason):
+                        logger.debug("MiddlewareNotUsed(%r): %s", path, reason)
+                    else:
+                        logger.debug("MiddlewareNotUsed: %r", path)
                 continue
             if middleware is None:
                 raise ImproperlyConfigured(f"Middleware factory {path} returned None.")
@@ -132,10 +142,19 @@ class BaseHandler:
         else:
             self._middleware_chain = self._adapt(handler, handler_is_async, True)
 
-    def _adapt(self, handler: Callable[..., Any], is_async: bool, want_async: bool) -> Callable[..., Any]:
-        """Make ``handler`` callable in the wanted mode (a thread hop at a mode boundary)."""
+    def _adapt(
+        self, handler: Callable[..., Any], is_async: bool, want_async: bool, name: str | None = None
+    ) -> Callable[..., Any]:
+        """Make ``handler`` callable in the wanted mode (a thread hop at a mode boundary).
+
+        With DEBUG on, an adaptation is logged as Django logs it, naming ``name`` (the middleware it is for).
+        """
         if is_async == want_async:
             return handler
+        if settings.DEBUG:
+            kind = "Synchronous" if want_async else "Asynchronous"
+            what = name or f"method {getattr(handler, '__qualname__', type(handler).__qualname__)}()"
+            logger.debug("%s handler adapted for %s.", kind, what)
         if want_async:
             pool = self.pool
 
@@ -394,4 +413,4 @@ def _call_view(
     return callback(request, *args, **kwargs)
 
 
-__all__ = ["BaseHandler", "import_string"]
+__all__ = ["BaseHandler", "MiddlewareNotCapable", "import_string"]
