@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install run test stress lint bench bench-e2e clean
+.PHONY: install run test stress lint typecheck bench bench-e2e bench-websocket screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check microdj tests examples benchmarks
 	$(BIN)/ruff format --check microdj tests examples benchmarks
 
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $(BENCH_STAMP)
+
+# Refresh the error-page screenshots in docs/screenshots/ (needs Debian's chromium).
+screenshots: $(STAMP)
+	MICRODJ_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cov tests/views/test_debug_chromium.py
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
@@ -39,3 +46,7 @@ bench-e2e: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) .coverage build *.egg-info
+
+# WebSocket echo (in-process and under uvicorn) and group broadcast benchmark.
+bench-websocket: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.bench_websocket --e2e --save

@@ -14,11 +14,11 @@ from microdj.conf import settings
 if not settings.configured:
     settings.configure(DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF="benchmarks.bench_guard")
 
-from benchmarks.inprocess import rate  # noqa: E402
-from benchmarks.scenarios import BY_NAME, PLAINTEXT  # noqa: E402
-from microdj.asgi import get_asgi_application  # noqa: E402
-from microdj.http import HttpResponse  # noqa: E402
-from microdj.urls import path  # noqa: E402
+from benchmarks.inprocess import rate
+from benchmarks.scenarios import BY_NAME, PLAINTEXT
+from microdj.asgi import get_asgi_application
+from microdj.http import HttpResponse
+from microdj.urls import path
 
 
 async def plaintext(request):

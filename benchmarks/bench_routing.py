@@ -16,8 +16,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from microdj.conf import settings  # noqa: E402
-from microdj.urls import Resolver404, get_resolver, path  # noqa: E402
+from microdj.conf import settings
+from microdj.urls import Resolver404, get_resolver, path
 
 SIZES = (10, 1000)
 

@@ -80,7 +80,7 @@ def server(framework: Framework, variant: str, cpu: int | None) -> Iterator[int]
     listener.listen(2048)
     port = listener.getsockname()[1]
     fd = listener.fileno()
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - the server's log, open as long as the server runs
     command = [sys.executable, "-m", "benchmarks.serve", framework.slug, variant, "--fd", str(fd)]
     process = subprocess.Popen(
         command, pass_fds=(fd,), preexec_fn=pin_to(cpu), stdout=log, stderr=subprocess.STDOUT, cwd=Path.cwd()
@@ -185,7 +185,10 @@ def measure(
     problems: list[str] = []
     with ExitStack() as stack:
         ports: dict[str, int] = {}
+        slugs = {framework.name: framework.slug for framework in frameworks}
         for framework in frameworks:
+            if not any(scenario.runs_on(framework.slug) for scenario in scenarios):
+                continue
             try:
                 ports[framework.name] = stack.enter_context(server(framework, variant, server_cpu))
             except RuntimeError as exc:
@@ -194,6 +197,8 @@ def measure(
         for scenario in scenarios:
             ready = {}
             for name, port in ports.items():
+                if not scenario.runs_on(slugs[name]):
+                    continue
                 try:
                     status, body = _get(port, scenario, timeout=10.0)
                 except OSError as exc:

@@ -73,7 +73,7 @@ class Exchange:
     reports a disconnect (as uvicorn does), so frameworks that watch for disconnects behave as served.
     """
 
-    __slots__ = ("body_message", "capture", "status", "chunks", "complete", "waiter")
+    __slots__ = ("body_message", "capture", "chunks", "complete", "status", "waiter")
 
     def __init__(self, body_message: dict, capture: bool = False) -> None:
         self.body_message = body_message
@@ -111,7 +111,7 @@ async def check(app, scenario: Scenario) -> str | None:
     exchange = Exchange({"type": "http.request", "body": scenario.body, "more_body": False}, capture=True)
     try:
         await app(scope_for(scenario), exchange.receive, exchange.send)
-    except Exception as exc:  # reported, not raised: the caller shows every failing scenario
+    except Exception as exc:  # noqa: BLE001 - reported, not raised: the caller shows every failing scenario
         return f"{scenario.name}: {type(exc).__name__}: {exc}"
     return scenario.check(exchange.status, b"".join(exchange.chunks))
 
@@ -167,7 +167,7 @@ async def serve(app) -> None:
                     raise RuntimeError(problem)
                 checked.add(scenario.name)
             reply = {"rate": await one_round(app, scenario, command["seconds"], command.get("collect", True))}
-        except Exception as exc:  # reported to the parent, which records it as a problem
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which records it as a problem
             reply = {"problem": f"{type(exc).__name__}: {exc}"}
         print(json.dumps(reply), flush=True)
 
@@ -241,7 +241,10 @@ def measure(
     for number in range(1, passes + 1):
         started = time.monotonic()
         workers = {
-            (name, variant): Worker(slug, variant, cpu) for name, slug in targets for variant in variants
+            (name, variant): Worker(slug, variant, cpu)
+            for name, slug in targets
+            for variant in variants
+            if any(s.runs_on(slug) for s in scenarios if s.variant == variant)
         }
         try:
             # Nothing is measured while another worker is still starting (its imports would compete).
@@ -252,7 +255,11 @@ def measure(
                     failed.update((name, s.name) for s in scenarios if s.variant == variant)
                     problems.append(f"{name}: {exc}")
             for scenario in scenarios:
-                ready = [name for name, _ in targets if (name, scenario.name) not in failed]
+                ready = [
+                    name
+                    for name, slug in targets
+                    if scenario.runs_on(slug) and (name, scenario.name) not in failed
+                ]
                 for turn in range(slices + 1):  # turn 0 warms up
                     for name in ready:
                         if (name, scenario.name) in failed:
@@ -279,9 +286,13 @@ def measure(
     return rates, problems
 
 
-def _scenarios(variant: str | None, names: list[str]) -> list[Scenario]:
+def _scenarios(variant: str | None, names: list[str], slug: str | None = None) -> list[Scenario]:
     return [
-        s for s in SCENARIOS if (variant is None or s.variant == variant) and (not names or s.name in names)
+        s
+        for s in SCENARIOS
+        if (variant is None or s.variant == variant)
+        and (not names or s.name in names)
+        and (slug is None or s.runs_on(slug))
     ]
 
 
@@ -313,6 +324,9 @@ def main(argv: list[str] | None = None) -> None:
         from benchmarks.apps import BY_SLUG
 
         variant = args.rest[0] if args.rest else ""
+        if not _scenarios(variant, args.scenario, args.target):
+            print(json.dumps({"checks": {}} if args.check else {"rates": {}}))
+            return
         app = BY_SLUG[args.target].build(variant)
         if args.serve:
             if args.cpu is not None:
@@ -322,7 +336,7 @@ def main(argv: list[str] | None = None) -> None:
                     pass
             asyncio.run(serve(app))
             return
-        scenarios = _scenarios(variant, args.scenario)
+        scenarios = _scenarios(variant, args.scenario, args.target)
     print(json.dumps(asyncio.run(_run(app, scenarios, args.check))))
 
 

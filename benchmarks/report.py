@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.scenarios import PARAMS_48, PARAMS_1000, PLAINTEXT, SCENARIOS
+from benchmarks.scenarios import PARAMS_48, PARAMS_1000, PLAINTEXT, SCENARIOS, TEMPLATE_PAGE
 
 RESULTS = Path(__file__).parent / "results"
 Rates = dict[str, dict[str, float]]  # framework display name -> scenario -> requests/s
@@ -96,6 +96,8 @@ TARGETS = [
         True,
         _vs("urlencoded form (10 fields)", "microdj", "Falcon"),
     ),
+    Target("template page / Starlette", "inprocess", 1.3, True, _vs(TEMPLATE_PAGE, "microdj", "Starlette")),
+    Target("template page / Django", "inprocess", 5.0, True, _vs(TEMPLATE_PAGE, "microdj", "Django (async)")),
     Target("plaintext / raw ASGI (uvicorn)", "e2e", 0.85, True, _vs(PLAINTEXT, "microdj", "raw ASGI")),
 ]
 

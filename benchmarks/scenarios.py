@@ -14,7 +14,7 @@ from dataclasses import dataclass
 BOUNDARY = b"----microdjbench"
 HELLO = b"Hello, world!"
 FILE_BODY = bytes(range(256)) * 64  # 16 KiB
-FILLERS = {"": 48, "1000": 1000, "mw": 48, "mw1": 48}
+FILLERS = {"": 48, "1000": 1000, "mw": 48, "mw1": 48, "pages": 48}
 # How many no-op middleware layers each variant puts in front of the routes.
 MIDDLEWARE_LAYERS = {"mw": 5, "mw1": 1}
 VARIANTS = tuple(FILLERS)
@@ -54,11 +54,22 @@ class Scenario:
     text: bytes | None = None  # exact body expected (plain text answers)
     json: object = None  # decoded JSON body expected (serialisers differ in spacing)
     variant: str = ""
+    contains: bytes | None = None  # a part of the body expected (pages)
+    length: int | None = None  # the body's exact length (files)
+    frameworks: tuple[str, ...] = ()  # slugs of the frameworks that have it (empty: all)
+
+    def runs_on(self, slug: str) -> bool:
+        """Whether the framework ``slug`` answers this scenario."""
+        return not self.frameworks or slug in self.frameworks
 
     def check(self, status: int, body: bytes) -> str | None:
         """Return why ``status``/``body`` is not the expected answer, or None when it is."""
         if status != self.expect:
             return f"{self.name}: expected status {self.expect}, got {status}"
+        if self.contains is not None and self.contains not in body:
+            return f"{self.name}: expected {self.contains!r} in the body, got {body[:200]!r}"
+        if self.length is not None and len(body) != self.length:
+            return f"{self.name}: expected {self.length} bytes, got {len(body)}"
         if self.text is not None and body != self.text:
             return f"{self.name}: expected body {self.text!r}, got {body[:200]!r}"
         if self.json is not None:
@@ -76,6 +87,12 @@ PARAMS_48 = "2-param route (48 before)"
 PARAMS_1000 = "2-param route (1,000 before)"
 MIDDLEWARE = "5 no-op middleware"
 MIDDLEWARE_1 = "1 no-op middleware"
+TEMPLATE_PAGE = "template page (10 vars, 20 rows)"
+STATIC_16K = "static file (16 KiB)"
+STATIC_1M = "static file (1 MiB)"
+# Template and static-file rows: microdj against Starlette (Jinja2Templates, StaticFiles) and Django (Jinja2
+# backend, ServeStatic in front).
+PAGE_PEERS = ("microdj", "starlette", "django")
 
 SCENARIOS = [
     Scenario(PLAINTEXT, "GET", "/plaintext", text=HELLO),
@@ -108,5 +125,19 @@ SCENARIOS = [
     Scenario("404", "GET", "/missing/page", expect=404),
     Scenario(MIDDLEWARE_1, "GET", "/plaintext", text=HELLO, variant="mw1"),
     Scenario(MIDDLEWARE, "GET", "/plaintext", text=HELLO, variant="mw"),
+    Scenario(
+        TEMPLATE_PAGE,
+        "GET",
+        "/page",
+        contains=b"<tr><td>20</td><td>item 19 &lt;b&gt;</td><td>57</td></tr>",
+        variant="pages",
+        frameworks=PAGE_PEERS,
+    ),
+    Scenario(
+        STATIC_16K, "GET", "/static/bench16k.bin", length=16 * 1024, variant="pages", frameworks=PAGE_PEERS
+    ),
+    Scenario(
+        STATIC_1M, "GET", "/static/bench1m.bin", length=1024 * 1024, variant="pages", frameworks=PAGE_PEERS
+    ),
 ]
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

@@ -1,7 +1,11 @@
 """The example application's views: plain functions, sync and async."""
 
+import html
+
 from microdj.http import Http404, HttpResponse, JsonResponse
+from microdj.shortcuts import redirect, render
 from microdj.urls import reverse
+from microdj.views.decorators.csrf import csrf_exempt
 
 ARTICLES = {1: "Hello microdj", 2: "Routing without regret"}
 
@@ -37,6 +41,7 @@ def visit(request):
     return response
 
 
+@csrf_exempt
 async def echo(request):
     """Echoes a posted form or JSON body."""
     if request.content_type == "application/json":
@@ -44,3 +49,53 @@ async def echo(request):
 
         return JsonResponse({"json": json.loads(request.body or b"null")})
     return JsonResponse({"form": {key: request.POST.getlist(key) for key in request.POST}})
+
+
+ENTRIES = []
+
+
+async def guestbook(request):
+    """A page from a template with a stylesheet from static/ and a form protected by csrf_input."""
+    error = ""
+    if request.method == "POST":
+        name, message = request.POST.get("name", "").strip(), request.POST.get("message", "").strip()
+        if name and message:
+            ENTRIES.append({"name": name[:40], "message": message[:500]})
+            del ENTRIES[:-50]
+            return redirect("guestbook")
+        error = "Please give your name and a message."
+    return render(
+        request, "guestbook.html", {"entries": ENTRIES, "error": error}, status=400 if error else 200
+    )
+
+
+CHAT_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Chat: {room}</title></head>
+<body>
+<h1>Room {room}</h1>
+<ul id="log"></ul>
+<form id="form"><input id="text" autocomplete="off" autofocus><button>Send</button></form>
+<script>
+const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+const socket = new WebSocket(scheme + location.host + "{socket}");
+const log = document.getElementById("log");
+socket.onmessage = (event) => {{
+  const item = document.createElement("li");
+  item.textContent = JSON.parse(event.data).text;
+  log.appendChild(item);
+}};
+document.getElementById("form").onsubmit = (event) => {{
+  event.preventDefault();
+  const input = document.getElementById("text");
+  socket.send(JSON.stringify({{text: input.value}}));
+  input.value = "";
+}};
+</script>
+</body></html>
+"""
+
+
+def chat(request, room):
+    """A tiny chat page; its script talks to the room's WebSocket route (examples.consumers.ChatConsumer)."""
+    page = CHAT_PAGE.format(room=html.escape(room), socket=reverse("chat-socket", args=[room]))
+    return HttpResponse(page)

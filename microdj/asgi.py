@@ -1,22 +1,5 @@
-"""The entry point for ASGI servers: ``application = get_asgi_application()``."""
+"""The entry point for ASGI servers: an alias of :mod:`microdj.core.asgi` (Django's import path)."""
 
-from __future__ import annotations
+from microdj.core.asgi import get_asgi_application
 
-from collections.abc import Iterable
-
-from microdj.core.handlers.asgi import ASGIHandler, Hook
-
-
-def get_asgi_application(
-    *,
-    on_startup: Iterable[Hook] | None = None,
-    on_shutdown: Iterable[Hook] | None = None,
-    async_safety: str | None = None,
-) -> ASGIHandler:
-    """Load settings, URLconf and middleware now (errors surface at start-up) and return the application.
-
-    ``on_startup``/``on_shutdown`` add callables (sync or async, or dotted paths) to the ``ON_STARTUP`` and
-    ``ON_SHUTDOWN`` settings, run at ASGI lifespan start-up and shut-down. ``async_safety`` ("raise",
-    "warn" or "off") overrides the ``ASYNC_SAFETY`` setting for this application.
-    """
-    return ASGIHandler(on_startup=on_startup, on_shutdown=on_shutdown, async_safety=async_safety)
+__all__ = ["get_asgi_application"]

@@ -1,11 +1,35 @@
-"""Shortcuts spanning layers: ``redirect()`` and ``resolve_url()``."""
+"""Shortcuts spanning layers: ``render()``, ``redirect()`` and ``resolve_url()``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from microdj.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from microdj.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from microdj.urls import NoReverseMatch, reverse
+
+
+def render(
+    request: Any,
+    template_name: str | Sequence[str],
+    context: dict[str, Any] | None = None,
+    content_type: str | None = None,
+    status: int | None = None,
+    using: str | None = None,
+) -> HttpResponse:
+    """An ``HttpResponse`` whose content is ``template_name`` rendered with ``context`` and ``request``.
+
+    In async code (on the event loop's thread) the content is rendered by the handler once the view
+    returns, with the engine's async mode and the template loaded off the loop (see
+    :class:`microdj.template.response.AsyncRenderResponse`); reading ``content`` before renders at once.
+    """
+    from microdj.template.response import AsyncRenderResponse, on_event_loop
+
+    if on_event_loop():
+        return AsyncRenderResponse(request, template_name, context, content_type, status, using)
+    from microdj.template.loader import render_to_string
+
+    return HttpResponse(render_to_string(template_name, context, request, using=using), content_type, status)
 
 
 def redirect(

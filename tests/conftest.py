@@ -4,6 +4,7 @@ import django
 import django.conf
 import pytest
 
+import microdj
 from microdj.conf import settings
 from microdj.test import override_settings
 
@@ -14,6 +15,8 @@ if not settings.configured:
         ROOT_URLCONF="tests.urls_root",
         SECRET_KEY="test-secret-key",
     )
+# Logging as an application's start-up configures it, once, before any test sets a logger's level.
+microdj.setup()
 
 # Django is the behavioural reference: the same values, configured once, before any test module imports it.
 if not django.conf.settings.configured:
@@ -39,3 +42,20 @@ def override():
     yield apply
     for item in reversed(active):
         item.disable()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server for the session (skips when the binary is missing); see tests/support."""
+    from tests.support.redis_server import redis_server_fixture
+
+    yield from redis_server_fixture(tmp_path_factory)
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The session's redis-server URL, emptied before the test."""
+    if redis_server.process is None:
+        redis_server.start()
+    redis_server.flush()
+    return redis_server.url

@@ -72,3 +72,29 @@ def test_resolve_url_errors() -> None:
         resolve_url("no-such-name")
     with pytest.raises(NoReverseMatch):
         resolve_url(unrouted)
+
+
+# -- render() ------------------------------------------------------------------------------------------------
+
+
+def test_render_in_sync_code_answers_a_rendered_http_response():
+    import asyncio
+
+    from microdj.http import HttpResponse
+    from microdj.shortcuts import render
+    from microdj.template.response import AsyncRenderResponse
+    from microdj.test import RequestFactory, override_settings
+    from tests.template.conftest import engine_settings
+
+    with override_settings(TEMPLATES=engine_settings()):
+        request = RequestFactory().get("/r/")
+        response = render(request, "plain.html", {"name": "s"}, content_type="text/plain", status=201)
+        assert type(response) is HttpResponse and response.status_code == 201
+        assert response["Content-Type"] == "text/plain" and response.content == b"<p>Hello s! </p>"
+
+        async def in_async_code() -> HttpResponse:
+            return render(request, ["nope.html", "plain.html"], {"name": "a"})
+
+        pending = asyncio.run(in_async_code())
+        assert isinstance(pending, AsyncRenderResponse) and isinstance(pending, HttpResponse)
+        assert pending.content == b"<p>Hello a! </p>"

@@ -12,6 +12,7 @@ from django import http, urls
 
 from benchmarks.apps.djangoish_views import make_urlpatterns
 from benchmarks.apps.noop_middleware import MIDDLEWARE
+from benchmarks.apps.pages import TEMPLATE, TEMPLATE_DIR, page_context, static_root
 from benchmarks.scenarios import FILLERS, MIDDLEWARE_LAYERS
 
 urlpatterns: list = []  # filled by build(); this module is the ROOT_URLCONF
@@ -23,6 +24,9 @@ def build(variant: str = "", sync: bool = False):
     from django.core.asgi import get_asgi_application
 
     urlpatterns[:] = make_urlpatterns(http, urls, FILLERS[variant], sync)
+    pages = variant == "pages"
+    if pages:
+        urlpatterns.append(urls.path("page", page))
     settings.configure(
         DEBUG=False,
         ALLOWED_HOSTS=["*"],
@@ -32,8 +36,23 @@ def build(variant: str = "", sync: bool = False):
         INSTALLED_APPS=[],
         DATABASES={},
         USE_TZ=True,
+        TEMPLATES=[
+            {"BACKEND": "django.template.backends.jinja2.Jinja2", "DIRS": [TEMPLATE_DIR], "OPTIONS": {}}
+        ],
     )
     application = get_asgi_application()
+    if pages:
+        # Django serves no static files in production: ServeStatic (WhiteNoise's ASGI successor) in front.
+        from servestatic import ServeStaticASGI
+
+        application = ServeStaticASGI(application, root=static_root(), prefix="static/")
     # As for microdj: the 404 scenario measures the framework, not the "Not Found" warning's logging.
     logging.getLogger("django.request").setLevel(logging.ERROR)
     return application
+
+
+async def page(request):
+    """The template page, in an async view."""
+    from django.shortcuts import render
+
+    return render(request, TEMPLATE, page_context())

@@ -13,7 +13,7 @@ ROUTES = ("plaintext", "json", "items/<slug:group>/<int:item>/", "query", "form"
 
 def make_urlpatterns(http: ModuleType, urls: ModuleType, fillers: int, sync: bool) -> list:
     """``fillers`` filler routes, then the scenario routes, with async (or sync) views of ``http``."""
-    HttpResponse, JsonResponse = http.HttpResponse, http.JsonResponse
+    HttpResponse, JsonResponse = http.HttpResponse, http.JsonResponse  # noqa: N806 - the classes' names
 
     async def plaintext(request):
         return HttpResponse(b"Hello, world!", content_type="text/plain")

@@ -8,6 +8,7 @@ from starlette.middleware import Middleware
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from benchmarks.apps.pages import TEMPLATE, TEMPLATE_DIR, page_context, static_root
 from benchmarks.scenarios import FILLERS, MIDDLEWARE_LAYERS
 
 
@@ -65,5 +66,16 @@ def build(variant: str = ""):
         Route("/form", form, methods=["POST"]),
         Route("/upload", upload, methods=["POST"]),
     ]
+    if variant == "pages":
+        from starlette.routing import Mount
+        from starlette.staticfiles import StaticFiles
+        from starlette.templating import Jinja2Templates
+
+        templates = Jinja2Templates(directory=TEMPLATE_DIR)
+
+        async def page(request):
+            return templates.TemplateResponse(request, TEMPLATE, page_context())
+
+        routes += [Route("/page", page), Mount("/static", StaticFiles(directory=static_root()))]
     middleware = [Middleware(NoOpMiddleware) for _ in range(MIDDLEWARE_LAYERS.get(variant, 0))]
     return Starlette(routes=routes, middleware=middleware)

@@ -48,6 +48,11 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "ASYNC_SAFETY_ALLOW": _SEQ,
     "ON_STARTUP": _SEQ,
     "ON_SHUTDOWN": _SEQ,
+    "MESSAGE_STORAGE": (str,),
+    "MESSAGE_LEVEL": (int,),
+    "MESSAGE_TAGS": (dict,),
+    "LOGGING_CONFIG": (str, type(None)),
+    "LOGGING": (dict,),
 }
 _CHOICES: dict[str, tuple[Any, ...]] = {"ASYNC_SAFETY": ("raise", "warn", "off", None)}
 
@@ -150,6 +155,11 @@ class LazySettings:
         delattr(wrapped, name)
         self.__dict__.pop(name, None)
         self._changed(name, None)
+
+    def names(self) -> list[str]:
+        """The name of every setting in force (defaults included), sorted."""
+        wrapped = self._wrapped or self._setup()
+        return sorted(name for name in vars(wrapped) if name.isupper())
 
     @property
     def configured(self) -> bool:

@@ -17,7 +17,7 @@ SECRET_KEY_FALLBACKS: list[str] = []
 
 APPEND_SLASH = True
 PREPEND_WWW = False
-DISALLOWED_USER_AGENTS: list = []
+DISALLOWED_USER_AGENTS: list[object] = []
 
 DEFAULT_CHARSET = "utf-8"
 DEFAULT_CONTENT_TYPE = "text/html"
@@ -85,5 +85,73 @@ ASYNC_SAFETY: str | None = None
 ASYNC_SAFETY_ALLOW: list[str] = []
 
 # Callables (or dotted paths) run at ASGI lifespan startup and shutdown; sync or async.
-ON_STARTUP: list = []
-ON_SHUTDOWN: list = []
+ON_STARTUP: list[object] = []
+ON_SHUTDOWN: list[object] = []
+
+# -- Command line and system checks ------------------------------------------------------------------------
+# Check ids (e.g. "security.W004") whose messages are not shown and do not stop start-up.
+SILENCED_SYSTEM_CHECKS: list[str] = []
+# Dotted path of the application runserver serves (e.g. "mysite.asgi.application"); None: the project's
+# get_asgi_application().
+ASGI_APPLICATION: str | None = None
+# Dotted paths of packages (each module in them with a ``Command`` class is a command) or of command modules,
+# for manage.py; the settings' own package's ``management/commands/`` is always searched.
+COMMANDS: list[str] = []
+
+# -- WebSockets (microdj.websocket) ----------------------------------------------------------------------
+# Channel layers by alias, as in Django Channels: {"alias": {"BACKEND": "dotted.path", "CONFIG": {...}}}.
+# The default is one in-process layer (groups work within one server process only).
+CHANNEL_LAYERS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "microdj.websocket.layers.InMemoryChannelLayer"}
+}
+# Origins whose pages may open WebSocket connections: "https://example.com" (scheme, host and port),
+# "example.com" or ".example.com" (any scheme and port), "*" (any). None: the handshake's own host and the
+# hosts ALLOWED_HOSTS names (its "*" excepted). A handshake without an Origin header (not a browser) passes.
+WEBSOCKET_ALLOWED_ORIGINS: list[str] | None = None
+# Largest message (bytes; text counted as UTF-8) a consumer accepts; a larger one closes with 1009. None: no
+# limit beyond the server's own.
+WEBSOCKET_MAX_MESSAGE_SIZE: int | None = 1024 * 1024
+
+# ---------------------------------------------------------------------------------------------- cache
+# Cache backends by alias (see microdj.core.cache); "default" is ``microdj.core.cache.cache``.
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "microdj.core.cache.backends.locmem.LocMemCache"}
+}
+# The cache, key prefix and seconds used by UpdateCacheMiddleware/FetchFromCacheMiddleware and cache_page.
+CACHE_MIDDLEWARE_ALIAS = "default"
+CACHE_MIDDLEWARE_KEY_PREFIX = ""
+CACHE_MIDDLEWARE_SECONDS = 600
+# The cache holding sessions of the "cache" session engine.
+SESSION_CACHE_ALIAS = "default"
+
+# -- Templates and static files ------------------------------------------------------------------------------
+# Template engines, as Django's: [{"BACKEND": "microdj.template.backends.jinja2.Jinja2", "DIRS": [...],
+# "APP_DIRS": False, "OPTIONS": {"context_processors": [...], "environment": "..."}}].
+TEMPLATES: list[dict[str, object]] = []
+# URL prefix of static files ("/static/"); None: no static files.
+STATIC_URL: str | None = "/static/"
+# Where collectstatic() puts the files served in production.
+STATIC_ROOT: str | None = None
+# Source folders of static files (paths, or (prefix, path) pairs).
+STATICFILES_DIRS: list[str | tuple[str, str]] = []
+# The static files storage: "microdj.contrib.staticfiles.storage.ManifestStaticFilesStorage" gives
+# content-hashed names (app.3f2a1c9b04e1.css) from the manifest collectstatic() writes.
+STORAGES: dict[str, dict[str, object]] = {
+    "staticfiles": {"BACKEND": "microdj.contrib.staticfiles.storage.StaticFilesStorage"}
+}
+# Cache-Control max-age of static files whose names are not content-hashed (None: 0 with DEBUG, else 60).
+STATIC_MAX_AGE: int | None = None
+
+# --- Messages, logging -------------------------------------------------------------------------------------
+# The message storage class (microdj.contrib.messages): the cookie first, the session for the rest.
+MESSAGE_STORAGE = "microdj.contrib.messages.storage.fallback.FallbackStorage"
+# The lowest message level recorded (messages.INFO).
+MESSAGE_LEVEL = 20
+# Extra or replaced level -> tag pairs, e.g. {messages.ERROR: "danger"}.
+MESSAGE_TAGS: dict[int, str] = {}
+
+# The callable that applies LOGGING (None: leave logging alone); it is called with LOGGING at start-up,
+# after microdj's default configuration (microdj.utils.log.DEFAULT_LOGGING) is applied.
+LOGGING_CONFIG: str | None = "logging.config.dictConfig"
+# A logging.config.dictConfig() dictionary, applied over the default configuration.
+LOGGING: dict[str, object] = {}

@@ -65,3 +65,7 @@ class RequestTimeout(Exception):
 
 class SynchronousOnlyOperation(Exception):
     """A blocking call was made from a thread that is running an event loop."""
+
+
+class ServiceUnavailable(Exception):
+    """A service the request needs (a cache or session store) cannot be reached: answered with 503."""

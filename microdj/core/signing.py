@@ -18,7 +18,7 @@ import json
 import re
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from microdj.conf import settings
@@ -80,7 +80,8 @@ def base64_hmac(salt: Any, value: Any, key: Any, algorithm: str = "sha1") -> str
 
 
 def _cookie_signer_key(key: str | bytes) -> bytes:
-    return b"microdj.http.cookies" + force_bytes(key)
+    result: bytes = b"microdj.http.cookies" + force_bytes(key)
+    return result
 
 
 def _cookie_signer_salt(cookie_name: str, salt: str = "") -> str:
@@ -106,9 +107,9 @@ def _sign_cookie(value: str, *, cookie_name: str, salt: str = "") -> str:
 
 def _unsign_cookie(signed_value: str, *, cookie_name: str, salt: str = "", max_age: Any = None) -> str:
     """Verify a cookie value as ``request.get_signed_cookie()`` does (BadSignature/SignatureExpired)."""
-    return get_cookie_signer(salt=_cookie_signer_salt(cookie_name, salt)).unsign(
-        signed_value, max_age=max_age
-    )
+    # SIGNING_BACKEND names a TimestampSigner-like class, whose unsign() takes max_age.
+    unsign: Callable[..., str] = get_cookie_signer(salt=_cookie_signer_salt(cookie_name, salt)).unsign
+    return unsign(signed_value, max_age=max_age)
 
 
 class JSONSerializer:
@@ -202,11 +203,8 @@ class Signer:
     def unsign_object(self, signed_obj: str, serializer: type = JSONSerializer, **kwargs: Any) -> Any:
         """Verify and decode an object made by sign_object(); ``kwargs`` go to unsign() (e.g. max_age)."""
         base64d = self.unsign(signed_obj, **kwargs).encode()
-        if base64d[:1] == b".":
-            # The compression flag is part of the signed value, so only signed data is ever decompressed.
-            data = zlib.decompress(b64_decode(base64d[1:]))
-        else:
-            data = b64_decode(base64d)
+        # The compression flag is part of the signed value, so only signed data is ever decompressed.
+        data = zlib.decompress(b64_decode(base64d[1:])) if base64d[:1] == b"." else b64_decode(base64d)
         return serializer().loads(data)
 
 

@@ -166,14 +166,14 @@ class Signal:
     def _call_robust(self, receiver: Callable[..., Any], sender: Any, named: dict[str, Any]) -> Any:
         try:
             return receiver(signal=self, sender=sender, **named)
-        except Exception as err:
+        except Exception as err:  # noqa: BLE001 - send_robust() returns any receiver's error
             self._log_robust_failure(receiver, err)
             return err
 
     async def _acall_robust(self, receiver: Callable[..., Any], sender: Any, named: dict[str, Any]) -> Any:
         try:
             return await receiver(signal=self, sender=sender, **named)
-        except Exception as err:
+        except Exception as err:  # noqa: BLE001 - asend_robust() returns any receiver's error
             self._log_robust_failure(receiver, err)
             return err
 
@@ -257,7 +257,7 @@ class Signal:
                 entries = [
                     (ref, is_async)
                     for (_, r_sender_key), ref, is_async in self.receivers
-                    if r_sender_key == NONE_ID or r_sender_key == sender_key
+                    if r_sender_key in (NONE_ID, sender_key)
                 ]
                 if self.use_caching:
                     self.sender_receivers_cache[sender] = entries or NO_RECEIVERS

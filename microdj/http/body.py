@@ -37,7 +37,7 @@ LOOP_READ_MESSAGE = (
 class BodyReader:
     """Pulls body chunks from ASGI ``receive``, checking the declared length and the read timeout."""
 
-    __slots__ = ("_receive", "content_length", "received", "done", "timeout", "_waited", "_loop")
+    __slots__ = ("_loop", "_receive", "_waited", "content_length", "done", "received", "timeout")
 
     def __init__(
         self,
@@ -83,7 +83,8 @@ class BodyReader:
                 if self.content_length is not None and self.received > self.content_length:
                     self.done = True
                     raise BadRequest("The request body is longer than its Content-Length.")
-            return data
+            result: bytes = data
+            return result
         if kind == "http.disconnect":
             self.done = True
             raise RequestAborted("The client disconnected while sending the request body.")
@@ -118,7 +119,7 @@ class BodyReader:
             if task not in sweeper.expired:
                 raise
             sweeper.expired.discard(task)
-            task.uncancel()  # type: ignore[union-attr]
+            task.uncancel()
             self.done = True
             raise RequestTimeout(
                 f"The client did not send the request body within {timeout} seconds."

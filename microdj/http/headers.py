@@ -35,7 +35,8 @@ class HttpHeaders(CaseInsensitiveMapping):
 
     def __getitem__(self, key: str) -> str:
         """Allow underscores in place of hyphens, as Django does (``headers["User_Agent"]``)."""
-        return super().__getitem__(key.replace("_", "-"))
+        value: str = super().__getitem__(key.replace("_", "-"))
+        return value
 
     @classmethod
     def parse_header_name(cls, header: str) -> str | None:

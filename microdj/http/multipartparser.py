@@ -103,7 +103,7 @@ def _extended_disposition(value: str) -> tuple[str | None, str | None]:
     message = email.message.Message()
     message["content-disposition"] = value
     found: dict[str, str] = {}
-    for key, param in message.get_params(header="content-disposition")[1:]:
+    for key, param in (message.get_params(header="content-disposition") or [])[1:]:
         if isinstance(param, tuple):
             charset = param[0]
             if charset:
@@ -263,7 +263,8 @@ class MultiPartParser:
                 content_type = value
             elif header == "Content-Transfer-Encoding" and value.strip().lower() == "base64":
                 self._b64 = b""
-        self._name = name = name.strip()  # type: ignore[union-attr]  # strict mode: never None
+        # The parser runs in strict mode: a part without a name never gets here.
+        self._name = name = name.strip()
         self._chunks = []
         self._size = 0
         if filename:
@@ -353,10 +354,11 @@ class MultiPartParser:
         if self._b64:
             raise MalformedMultipartError("Could not decode base64 data: it is truncated.")
         file, self._disk = self._disk, None
+        assert file is not None, "a disk part has its temporary file"
         pending, self._pending = self._pending, []
         await run_in_thread(self._finish, file, pending)
-        file.size = self._size  # type: ignore[union-attr]
-        self._add_file(file)  # type: ignore[arg-type]
+        file.size = self._size
+        self._add_file(file)
 
     def _add_file(self, file: UploadedFile) -> None:
         # PERF: as for fields, the list is appended to directly (appendlist() is four calls deep).

@@ -54,11 +54,12 @@ class QueryDict(MultiValueDict):
         # PERF: most requests have no query string; they skip parsing and the field-limit setting.
         if query_string:
             if isinstance(query_string, bytes):
+                raw = query_string
                 # URL-encoded data should be ASCII, but some clients send raw bytes in other charsets.
                 try:
-                    query_string = query_string.decode(encoding)
+                    query_string = raw.decode(encoding)
                 except UnicodeDecodeError:
-                    query_string = query_string.decode("iso-8859-1")
+                    query_string = raw.decode("iso-8859-1")
             self._parse(query_string, encoding)
         self._mutable = mutable
 
@@ -106,7 +107,7 @@ class QueryDict(MultiValueDict):
                 values.append(value)
 
     @classmethod
-    def fromkeys(  # type: ignore[override]
+    def fromkeys(
         cls, iterable: Iterable[Any], value: Any = "", mutable: bool = False, encoding: str | None = None
     ) -> QueryDict:
         """Return a QueryDict with the keys of ``iterable`` (repeats allowed), each given ``value``."""

@@ -1,24 +1,21 @@
-"""HTTP range requests and conditional GETs for ``FileResponse`` (RFC 9110 sections 13 and 14).
+"""HTTP range requests for ``FileResponse`` (RFC 9110 section 14).
 
 A microdj addition: Django's ``FileResponse`` ignores ``Range``. Here a ``Range: bytes=…`` request for a file
 of known size gets ``206 Partial Content`` (one range, or ``multipart/byteranges`` for several), or ``416``
 when no range can be satisfied. A set of more than ``MAX_RANGES`` ranges, or of overlapping ranges, is
 ignored and the whole file is sent (RFC 9110 section 14.2 lets a server ignore ``Range``, and advises it
-for such sets). ``If-Range`` is honoured; ``If-None-Match`` / ``If-Modified-Since`` give ``304``.
+for such sets). The preconditions, ``If-Range`` among them, are :mod:`microdj.http.conditional`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
-
-from microdj.utils.http import parse_etags, parse_http_date_safe
 
 __all__ = [
     "MAX_RANGES",
     "byteranges",
-    "if_range_holds",
-    "is_not_modified",
     "parse_byte_ranges",
     "read_span",
 ]
@@ -61,7 +58,7 @@ def parse_byte_ranges(header: str, size: int) -> list[Span] | None:
         if start < size:
             spans.append((start, size if not last else min(int(last) + 1, size)))
     ordered = sorted(spans)
-    for (_, stop), (start, _) in zip(ordered, ordered[1:], strict=False):
+    for (_, stop), (start, _) in pairwise(ordered):
         if start < stop:
             return None
     return spans
@@ -69,35 +66,6 @@ def parse_byte_ranges(header: str, size: int) -> list[Span] | None:
 
 def _digits(text: str) -> bool:
     return not text or (text.isascii() and text.isdigit())
-
-
-def _strong(etag: str) -> bool:
-    return not etag.startswith("W/")
-
-
-def if_range_holds(value: str, etag: str | None, last_modified: int | None) -> bool:
-    """Does an ``If-Range`` value still describe the file (so that ``Range`` applies)? RFC 9110 13.1.5."""
-    value = value.strip()
-    if value.startswith(('"', "W/")):
-        return etag is not None and _strong(etag) and _strong(value) and value == etag
-    moment = parse_http_date_safe(value)
-    return moment is not None and moment == last_modified
-
-
-def is_not_modified(meta: dict[str, Any], etag: str | None, last_modified: int | None) -> bool:
-    """Should a GET/HEAD with these request headers (``META``) be answered 304? RFC 9110 13.2.2."""
-    if_none_match = meta.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is not None:
-        if etag is None:
-            return False
-        tags = parse_etags(if_none_match)
-        # Weak comparison: W/"x" and "x" match.
-        return tags == ["*"] or etag.removeprefix("W/") in {tag.removeprefix("W/") for tag in tags}
-    if_modified_since = meta.get("HTTP_IF_MODIFIED_SINCE")
-    if if_modified_since is None or last_modified is None:
-        return False
-    moment = parse_http_date_safe(if_modified_since)
-    return moment is not None and last_modified <= moment
 
 
 def read_span(file: Any, offset: int, length: int, block_size: int) -> Iterator[bytes]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+from collections.abc import AsyncIterator, Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +29,8 @@ from microdj.utils.http import parse_header_parameters
 if TYPE_CHECKING:
     from microdj.http.multipartparser import MultiPartParser
     from microdj.urls.resolvers import ResolverMatch
+
+__all__ = ["HttpHeaders", "HttpRequest", "RawPostDataException", "UnreadablePostError"]
 
 RAISE_ERROR = object()
 # The multipart parser class, imported on first use (see HttpRequest._multipart_parser).
@@ -53,6 +56,11 @@ class HttpRequest:
     urlconf: Any = None
     resolver_match: ResolverMatch | None = None
     scope: dict[str, Any]
+    _receive: Receive
+    # Set by middleware when it is installed (annotations only: absent until set): ``session`` by
+    # SessionMiddleware, ``csrf_processing_done`` by CsrfViewMiddleware.
+    session: Any
+    csrf_processing_done: bool
 
     def __init__(self) -> None:
         # An empty request, as Django's HttpRequest(): everything is set up front.
@@ -206,11 +214,11 @@ class HttpRequest:
         return content_type, params
 
     @cached_property
-    def content_type(self) -> str:
+    def content_type(self) -> str | None:
         return self._content_type_params()[0]
 
     @cached_property
-    def content_params(self) -> dict[str, str]:
+    def content_params(self) -> dict[str, str] | None:
         return self._content_type_params()[1]
 
     @property
@@ -350,7 +358,8 @@ class HttpRequest:
                 location = self._current_scheme_host + location.removeprefix("//")
             else:
                 location = urljoin(self._current_scheme_host + self.path, location)
-        return iri_to_uri(location)
+        result: str = iri_to_uri(location)
+        return result
 
     def get_signed_cookie(
         self, key: str, default: Any = RAISE_ERROR, salt: str = "", max_age: int | None = None
@@ -420,7 +429,8 @@ class HttpRequest:
         """Receive the whole body and return it; afterwards ``request.body`` works anywhere."""
         body = self.__dict__.get("_body")
         if body is not None:
-            return body
+            result: bytes = body
+            return result
         if self._read_started:
             raise RawPostDataException("You cannot access body after reading from request's data stream")
         reader = self._reader
@@ -458,7 +468,7 @@ class HttpRequest:
         # PERF: made on first read(); most code reads ``body`` or ``POST`` instead.
         return BytesIO(self._body)
 
-    async def astream(self):  # type: ignore[no-untyped-def]
+    async def astream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive, without keeping it (``body`` is then unavailable)."""
         if "_body" in self.__dict__:
             if self._body:
@@ -507,7 +517,7 @@ class HttpRequest:
         del buffer[:end]
         return line
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[bytes]:
         return iter(self.readline, b"")
 
     def readlines(self) -> list[bytes]:

@@ -13,7 +13,7 @@ import secrets
 import warnings
 from collections.abc import AsyncIterator, Iterable, Iterator
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -21,7 +21,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from microdj.conf import settings
 from microdj.core.exceptions import DisallowedRedirect
 from microdj.core.serializers.json import DjangoJSONEncoder
-from microdj.http import ranges
+from microdj.http import conditional, ranges
 from microdj.http.response_base import BadHeaderError, HttpResponseBase, ResponseHeaders
 from microdj.utils.encoding import iri_to_uri
 from microdj.utils.functional import cached_property
@@ -31,6 +31,9 @@ from microdj.utils.http import (
     http_date,
     parse_http_date_safe,
 )
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest
 
 __all__ = [
     "BadHeaderError",
@@ -104,7 +107,7 @@ class HttpResponse(HttpResponseBase):
             if hasattr(value, "close"):
                 try:
                     value.close()
-                except Exception:
+                except Exception:  # noqa: BLE001, S110 - as Django: the content is read, whatever close() does
                     pass
         else:
             content = self.make_bytes(value)
@@ -228,7 +231,7 @@ class StreamingHttpResponse(HttpResponseBase):
                 Warning,
                 stacklevel=2,
             )
-            for chunk in await sync_to_async(list)(self.streaming_content):
+            for chunk in await sync_to_async(_to_list)(self.streaming_content):
                 yield chunk
 
     def getvalue(self) -> bytes:
@@ -236,10 +239,12 @@ class StreamingHttpResponse(HttpResponseBase):
         return b"".join(self.streaming_content)
 
 
+def _to_list(iterable: Iterable[bytes]) -> list[bytes]:
+    return list(iterable)
+
+
 # The headers a 304 keeps from the 200 it replaces.
-_NOT_MODIFIED_HEADERS = frozenset(
-    {"cache-control", "content-location", "date", "etag", "expires", "last-modified", "vary"}
-)
+_NOT_MODIFIED_HEADERS = frozenset(name.lower() for name in conditional.NOT_MODIFIED_HEADERS)
 
 # Content-Type for files whose guessed encoding browsers would otherwise decompress on the fly.
 _COMPRESSED_TYPES = {
@@ -270,13 +275,14 @@ class FileResponse(StreamingHttpResponse):
         self._no_explicit_content_type = kwargs.get("content_type") is None
         super().__init__(*args, **kwargs)
 
-    def apply_request(self, request: Any) -> None:
+    def apply_request(self, request: HttpRequest) -> None:
         """Answer ``request``'s conditional and Range headers (a microdj addition; Django's ignores them).
 
-        For a 200 to GET or HEAD: set Last-Modified from the file's mtime (unless set); 304 when
-        If-None-Match matches the ETag header or If-Modified-Since is not older than Last-Modified. For a
-        GET of a seekable file of known size: 206 for satisfiable ranges (multipart/byteranges for more
-        than one), 416 when none is, the whole file when If-Range no longer holds or the set is ignored.
+        For a 200 to GET or HEAD: set Last-Modified from the file's mtime (unless set); 412 or 304 when
+        the preconditions (:mod:`microdj.http.conditional`) say so against the ETag header and
+        Last-Modified. For a GET of a seekable file of known size: 206 for satisfiable ranges
+        (multipart/byteranges for more than one), 416 when none is, the whole file when If-Range no longer
+        holds or the set is ignored.
         """
         filelike = self.file_to_stream
         if self.status_code != 200 or filelike is None or request.method not in ("GET", "HEAD"):
@@ -284,8 +290,12 @@ class FileResponse(StreamingHttpResponse):
         last_modified = self._last_modified(filelike)
         etag = self.headers.get("ETag")
         meta = request.META
-        if ranges.is_not_modified(meta, etag, last_modified):
+        status = conditional.precondition_status(meta, request.method, etag, last_modified)
+        if status == conditional.NOT_MODIFIED:
             self._not_modified()
+            return
+        if status == conditional.PRECONDITION_FAILED:
+            self._empty(status)
             return
         size = self._file_size
         if size is None:
@@ -295,7 +305,7 @@ class FileResponse(StreamingHttpResponse):
         if request.method != "GET" or not header:
             return
         if_range = meta.get("HTTP_IF_RANGE")
-        if if_range is not None and not ranges.if_range_holds(if_range, etag, last_modified):
+        if if_range is not None and not conditional.if_range_holds(if_range, etag, last_modified):
             return
         spans = ranges.parse_byte_ranges(header, size)
         if spans is None:
@@ -303,12 +313,8 @@ class FileResponse(StreamingHttpResponse):
         base = self._file_base
         assert base is not None
         if not spans:
-            self.status_code = 416
+            self._empty(416)
             self.headers["Content-Range"] = f"bytes */{size}"
-            self.headers["Content-Length"] = "0"
-            for name in ("Content-Type", "Content-Disposition"):
-                self.headers.pop(name)
-            self._replace_iterator(iter(()))
             return
         self.status_code = 206
         if len(spans) == 1:
@@ -348,6 +354,14 @@ class FileResponse(StreamingHttpResponse):
         for name in list(self.headers):
             if name.lower() not in _NOT_MODIFIED_HEADERS:
                 del self.headers[name]
+        self._replace_iterator(iter(()))
+
+    def _empty(self, status: int) -> None:
+        """Become a ``status`` response without a body (or the file's Content-Type and disposition)."""
+        self.status_code = status
+        self.headers["Content-Length"] = "0"
+        for name in ("Content-Type", "Content-Disposition"):
+            self.headers.pop(name)
         self._replace_iterator(iter(()))
 
     def _replace_iterator(self, iterator: Iterator[bytes]) -> None:
@@ -391,7 +405,7 @@ class FileResponse(StreamingHttpResponse):
             content_type = None
             if filename:
                 content_type, encoding = mimetypes.guess_type(filename)
-                content_type = _COMPRESSED_TYPES.get(encoding, content_type)  # type: ignore[arg-type]
+                content_type = _COMPRESSED_TYPES.get(encoding or "", content_type)
             self.headers["Content-Type"] = content_type or "application/octet-stream"
         disposition = content_disposition_header(self.as_attachment, filename)
         if disposition:
@@ -402,6 +416,9 @@ class HttpResponseRedirectBase(HttpResponse):
     """A redirect to ``redirect_to`` (the Location header); unsafe schemes raise DisallowedRedirect."""
 
     allowed_schemes = ["http", "https", "ftp"]
+
+    #: The status used instead of ``status_code`` when the redirect must keep the method and body.
+    status_code_preserve_request: int
 
     def __init__(self, redirect_to: Any, preserve_request: bool = False, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -450,7 +467,12 @@ class HttpResponseNotModified(HttpResponse):
         super().__init__(*args, **kwargs)
         del self["content-type"]
 
-    @HttpResponse.content.setter
+    @property
+    def content(self) -> bytes:
+        """The body: always empty."""
+        return b"".join(self._container)
+
+    @content.setter
     def content(self, value: Any) -> None:
         if value:
             raise AttributeError("You cannot set content to a 304 (Not Modified) response")

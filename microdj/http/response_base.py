@@ -133,7 +133,8 @@ class ResponseHeaders(CaseInsensitiveMapping):
                 exc.reason += f", HTTP response headers must be in {charset} format"  # type: ignore[attr-defined]
                 raise
             value = Header(value, "utf-8", maxlinelen=sys.maxsize).encode()
-        return value
+        result: str = value
+        return result
 
     def __setitem__(self, key: Any, value: Any) -> None:
         # PERF: plain ASCII str names and values, nearly all of them, skip the conversions.
@@ -188,6 +189,7 @@ class HttpResponseBase:
         if headers is None:
             # PERF: the usual case: no headers given, so the store holds just the Content-Type entry, and
             # an entry seen before (the default one, or a content_type already validated) is reused as is.
+            entry: tuple[str, str] | None
             if content_type is None:
                 entry = _default_content_type(charset if charset is not None else settings.DEFAULT_CHARSET)
             else:
@@ -259,7 +261,8 @@ class HttpResponseBase:
             if charset is not None:
                 # Not stored in _charset: the Content-Type may change later.
                 return charset
-        return settings.DEFAULT_CHARSET
+        result: str = settings.DEFAULT_CHARSET
+        return result
 
     @charset.setter
     def charset(self, value: str | None) -> None:
@@ -287,8 +290,9 @@ class HttpResponseBase:
                 else (b"content-length", str(content_length).encode())
             )
         if self._cookies:
-            for morsel in self._cookies.values():
-                lines.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
+            lines.extend(
+                (b"set-cookie", morsel.OutputString().encode("latin-1")) for morsel in self._cookies.values()
+            )
         return lines
 
     def serialize_headers(self) -> bytes:
@@ -311,7 +315,8 @@ class HttpResponseBase:
         del self.headers[header]
 
     def __getitem__(self, header: str) -> str:
-        return self.headers[header]
+        result: str = self.headers[header]
+        return result
 
     def has_header(self, header: str) -> bool:
         """Case-insensitive check for a header."""
@@ -339,8 +344,8 @@ class HttpResponseBase:
         expires: str | datetime.datetime | None = None,
         path: str | None = "/",
         domain: str | None = None,
-        secure: bool = False,
-        httponly: bool = False,
+        secure: bool | None = False,
+        httponly: bool | None = False,
         samesite: str | None = None,
     ) -> None:
         """Set a cookie.
@@ -424,7 +429,7 @@ class HttpResponseBase:
             for closer in closers:
                 try:
                     closer()
-                except Exception:
+                except Exception:  # noqa: BLE001, S110 - one closer failing must not keep the others from running
                     pass
             closers.clear()
         self.closed = True

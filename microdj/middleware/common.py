@@ -6,7 +6,13 @@ from typing import Any
 
 from microdj.conf import settings
 from microdj.core.exceptions import PermissionDenied
-from microdj.http import HttpResponsePermanentRedirect
+from microdj.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponsePermanentRedirect,
+    StreamingHttpResponse,
+)
 from microdj.urls import is_valid_path
 from microdj.utils.deprecation import MiddlewareMixin
 from microdj.utils.http import escape_leading_slashes
@@ -27,7 +33,7 @@ class CommonMiddleware(MiddlewareMixin):
     sync_hooks_in_thread = False
     response_redirect_class = HttpResponsePermanentRedirect
 
-    def process_request(self, request: Any) -> Any:
+    def process_request(self, request: HttpRequest) -> Any:
         """Refuse disallowed user agents; redirect to the www. host when PREPEND_WWW asks for it."""
         user_agent = request.META.get("HTTP_USER_AGENT")
         if user_agent is not None:
@@ -46,7 +52,7 @@ class CommonMiddleware(MiddlewareMixin):
             path = request.get_full_path()
         return self.response_redirect_class(f"{request.scheme}://www.{host}{path}")
 
-    def should_redirect_with_slash(self, request: Any) -> bool:
+    def should_redirect_with_slash(self, request: HttpRequest) -> bool:
         """Return whether APPEND_SLASH is on and only the slashed path resolves (and its view allows it)."""
         if not settings.APPEND_SLASH or request.path_info.endswith("/"):
             return False
@@ -58,7 +64,7 @@ class CommonMiddleware(MiddlewareMixin):
             return False
         return getattr(match.func, "should_append_slash", True)
 
-    def get_full_path_with_slash(self, request: Any) -> str:
+    def get_full_path_with_slash(self, request: HttpRequest) -> str:
         """Return the request's full path with a slash appended.
 
         With DEBUG on, raise RuntimeError for DELETE/POST/PUT/PATCH: a redirect would lose the body.
@@ -73,10 +79,12 @@ class CommonMiddleware(MiddlewareMixin):
             )
         return new_path
 
-    def process_response(self, request: Any, response: Any) -> Any:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponse | StreamingHttpResponse
+    ) -> HttpResponseBase:
         """Redirect a 404 to the slashed URL when it resolves; set Content-Length when missing."""
         if response.status_code == 404 and self.should_redirect_with_slash(request):
             return self.response_redirect_class(self.get_full_path_with_slash(request))
-        if not response.streaming and not response.has_header("Content-Length"):
+        if isinstance(response, HttpResponse) and not response.has_header("Content-Length"):
             response.headers["Content-Length"] = str(len(response.content))
         return response

@@ -14,7 +14,7 @@ import string
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache, cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from microdj.conf import settings
@@ -27,6 +27,9 @@ from microdj.utils.http import is_same_domain
 from microdj.utils.log import log_response
 from microdj.utils.module_loading import import_string
 
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest, HttpResponseBase
+
 logger = logging.getLogger("microdj.security.csrf")
 
 invalid_token_chars_re = re.compile("[^a-zA-Z0-9]")
@@ -35,7 +38,7 @@ REASON_BAD_ORIGIN = "Origin checking failed - %s does not match any trusted orig
 REASON_NO_REFERER = "Referer checking failed - no Referer."
 REASON_BAD_REFERER = "Referer checking failed - %s does not match any trusted origins."
 REASON_NO_CSRF_COOKIE = "CSRF cookie not set."
-REASON_CSRF_TOKEN_MISSING = "CSRF token missing."
+REASON_CSRF_TOKEN_MISSING = "CSRF token missing."  # noqa: S105 - a message, not a secret
 REASON_MALFORMED_REFERER = "Referer checking failed - Referer is malformed."
 REASON_INSECURE_REFERER = "Referer checking failed - Referer is insecure while host is secure."
 # Phrases completing "CSRF cookie ..." or "CSRF token from ...".
@@ -59,7 +62,8 @@ _import_view = cache(import_string)
 def _get_failure_view() -> Callable[..., Any]:
     """Return the view answering CSRF rejections (settings.CSRF_FAILURE_VIEW, a callable or dotted path)."""
     view = settings.CSRF_FAILURE_VIEW
-    return _import_view(view) if isinstance(view, str) else view
+    result: Callable[..., Any] = _import_view(view) if isinstance(view, str) else view
+    return result
 
 
 def _get_new_csrf_string() -> str:
@@ -84,7 +88,7 @@ def _unmask_cipher_token(token: str) -> str:
     )
 
 
-def _add_new_csrf_cookie(request: Any) -> str:
+def _add_new_csrf_cookie(request: HttpRequest) -> str:
     """Make a new secret for the request and flag it to be sent in the response."""
     secret = _get_new_csrf_string()
     request.META["CSRF_COOKIE"] = secret
@@ -92,7 +96,7 @@ def _add_new_csrf_cookie(request: Any) -> str:
     return secret
 
 
-def get_token(request: Any) -> str:
+def get_token(request: HttpRequest) -> str:
     """Return a masked CSRF token for a form, creating the secret if needed.
 
     The response then carries the CSRF cookie (renewed) and ``Vary: Cookie``.
@@ -105,7 +109,7 @@ def get_token(request: Any) -> str:
     return _mask_cipher_secret(secret)
 
 
-def rotate_token(request: Any) -> None:
+def rotate_token(request: HttpRequest) -> None:
     """Replace the request's CSRF secret (do it on login)."""
     _add_new_csrf_cookie(request)
 
@@ -152,7 +156,8 @@ class CsrfViewMiddleware(MiddlewareMixin):
     @property
     def sync_hooks_in_thread(self) -> bool:  # type: ignore[override]
         """Only with CSRF_USE_SESSIONS may the hooks block (a session backend's I/O); read in async mode."""
-        return settings.CSRF_USE_SESSIONS
+        result: bool = settings.CSRF_USE_SESSIONS
+        return result
 
     @cached_property
     def csrf_trusted_origins_hosts(self) -> list[str]:
@@ -172,19 +177,19 @@ class CsrfViewMiddleware(MiddlewareMixin):
             subdomains[parsed.scheme].append(parsed.netloc.lstrip("*"))
         return subdomains
 
-    def _accept(self, request: Any) -> None:
+    def _accept(self, request: HttpRequest) -> None:
         # Checked once: a csrf_protect decorator under this middleware does nothing more.
         request.csrf_processing_done = True
         return None
 
-    def _reject(self, request: Any, reason: str) -> Any:
+    def _reject(self, request: HttpRequest, reason: str) -> Any:
         response = _get_failure_view()(request, reason=reason)
         log_response(
             "Forbidden (%s): %s", reason, request.path, response=response, request=request, logger=logger
         )
         return response
 
-    def _get_secret(self, request: Any) -> str | None:
+    def _get_secret(self, request: HttpRequest) -> str | None:
         """Return the request's CSRF secret or None; InvalidTokenFormat for a malformed cookie."""
         if settings.CSRF_USE_SESSIONS:
             try:
@@ -203,9 +208,10 @@ class CsrfViewMiddleware(MiddlewareMixin):
         # Cookies set by old Django versions hold a masked secret.
         if len(secret) == CSRF_TOKEN_LENGTH:
             secret = _unmask_cipher_token(secret)
-        return secret
+        result: str | None = secret
+        return result
 
-    def _set_csrf_cookie(self, request: Any, response: Any) -> None:
+    def _set_csrf_cookie(self, request: HttpRequest, response: HttpResponseBase) -> None:
         secret = request.META["CSRF_COOKIE"]
         if settings.CSRF_USE_SESSIONS:
             if request.session.get(CSRF_SESSION_KEY) != secret:
@@ -224,7 +230,7 @@ class CsrfViewMiddleware(MiddlewareMixin):
         # The page content depends on the cookie.
         patch_vary_headers(response, ("Cookie",))
 
-    def _origin_verified(self, request: Any) -> bool:
+    def _origin_verified(self, request: HttpRequest) -> bool:
         origin = request.META["HTTP_ORIGIN"]
         try:
             host = request.get_host()
@@ -244,7 +250,7 @@ class CsrfViewMiddleware(MiddlewareMixin):
             for host in self.allowed_origin_subdomains.get(parsed.scheme, ())
         )
 
-    def _check_referer(self, request: Any) -> None:
+    def _check_referer(self, request: HttpRequest) -> None:
         """Raise RejectRequest unless the Referer is an HTTPS URL of this site or a trusted origin."""
         referer = request.META.get("HTTP_REFERER")
         if referer is None:
@@ -273,12 +279,12 @@ class CsrfViewMiddleware(MiddlewareMixin):
         if not is_same_domain(parsed.netloc, good):
             raise RejectRequest(REASON_BAD_REFERER % parsed.geturl())
 
-    def _bad_token_message(self, reason: str, token_source: str) -> str:
-        if token_source != "POST":
-            token_source = f"the {_header_display_name(token_source)!r} HTTP header"
-        return f"CSRF token from {token_source} {reason}."
+    def _bad_token_message(self, reason: str, source: str) -> str:
+        if source != "POST":
+            source = f"the {_header_display_name(source)!r} HTTP header"
+        return f"CSRF token from {source} {reason}."
 
-    def _check_token(self, request: Any) -> None:
+    def _check_token(self, request: HttpRequest) -> None:
         """Raise RejectRequest unless the request's token matches its secret."""
         # Read the secret again: rotate_token() may have run since process_request().
         try:
@@ -310,7 +316,7 @@ class CsrfViewMiddleware(MiddlewareMixin):
         if not _does_token_match(token, secret):
             raise RejectRequest(self._bad_token_message("incorrect", source))
 
-    def process_request(self, request: Any) -> None:
+    def process_request(self, request: HttpRequest) -> None:
         """Load the request's secret into ``request.META["CSRF_COOKIE"]`` (a new one if malformed)."""
         try:
             secret = self._get_secret(request)
@@ -320,7 +326,9 @@ class CsrfViewMiddleware(MiddlewareMixin):
             if secret is not None:
                 request.META["CSRF_COOKIE"] = secret
 
-    def process_view(self, request: Any, callback: Any, callback_args: Any, callback_kwargs: Any) -> Any:
+    def process_view(
+        self, request: HttpRequest, callback: Any, callback_args: Any, callback_kwargs: Any
+    ) -> Any:
         """Return the CSRF failure response for an unsafe request failing the checks, else None."""
         if getattr(request, "csrf_processing_done", False):
             return None
@@ -347,7 +355,7 @@ class CsrfViewMiddleware(MiddlewareMixin):
             return self._reject(request, exc.reason)
         return self._accept(request)
 
-    def process_response(self, request: Any, response: Any) -> Any:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> Any:
         """Send the CSRF cookie (or store the secret in the session) when the token was used or rotated."""
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             self._set_csrf_cookie(request, response)

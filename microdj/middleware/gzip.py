@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from microdj.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from microdj.utils.cache import patch_vary_headers
 from microdj.utils.deprecation import MiddlewareMixin
 from microdj.utils.text import acompress_sequence, compress_sequence, compress_string
@@ -22,16 +22,19 @@ class GZipMiddleware(MiddlewareMixin):
     sync_hooks_in_thread = False
     max_random_bytes = 100
 
-    def process_response(self, request: Any, response: Any) -> Any:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponse | StreamingHttpResponse
+    ) -> HttpResponse | StreamingHttpResponse:
         """Return the response gzipped when worthwhile and accepted, else unchanged (plus Vary)."""
-        if not response.streaming and len(response.content) < 200:
+        streaming = isinstance(response, StreamingHttpResponse)
+        if not streaming and len(response.content) < 200:
             return response
         if response.has_header("Content-Encoding"):
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
         if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return response
-        if response.streaming:
+        if isinstance(response, StreamingHttpResponse):
             compress = acompress_sequence if response.is_async else compress_sequence
             response.streaming_content = compress(
                 response.streaming_content, max_random_bytes=self.max_random_bytes

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from microdj.conf import settings
 from microdj.http import HttpResponsePermanentRedirect
 from microdj.utils.deprecation import MiddlewareMixin
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest, HttpResponseBase
 
 
 class SecurityMiddleware(MiddlewareMixin):
@@ -43,7 +46,7 @@ class SecurityMiddleware(MiddlewareMixin):
             else ",".join(policy or ())
         )
 
-    def process_request(self, request: Any) -> Any:
+    def process_request(self, request: HttpRequest) -> Any:
         """Redirect plain-HTTP requests to HTTPS when SECURE_SSL_REDIRECT is on and the path is not exempt."""
         if not self.redirect or request.is_secure():
             return None
@@ -53,7 +56,7 @@ class SecurityMiddleware(MiddlewareMixin):
         host = self.redirect_host or request.get_host()
         return HttpResponsePermanentRedirect(f"https://{host}{request.get_full_path()}")
 
-    def process_response(self, request: Any, response: Any) -> Any:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> Any:
         """Add the configured security headers that the response does not already have."""
         headers = response.headers
         if self.sts_seconds and request.is_secure() and "Strict-Transport-Security" not in response:

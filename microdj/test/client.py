@@ -13,6 +13,7 @@ when the client is garbage collected or the interpreter exits. An ``AsyncClient`
 from __future__ import annotations
 
 import asyncio
+import threading
 import weakref
 from collections.abc import Callable, Coroutine
 from functools import partial
@@ -24,19 +25,20 @@ from microdj.test.requestfactory import (
     BOUNDARY,
     MULTIPART_CONTENT,
     AsyncRequestFactory,
-    Extra,
+    FakePayload,
     RequestFactory,
     build_scope,
     encode_file,
     encode_multipart,
 )
-from microdj.test.transport import BlockingRunner
+from microdj.test.transport import BlockingRunner, WireResponse
 
 __all__ = [
     "AsyncClient",
     "AsyncRequestFactory",
     "BOUNDARY",
     "Client",
+    "FakePayload",
     "MULTIPART_CONTENT",
     "RedirectCycleError",
     "RequestFactory",
@@ -46,7 +48,7 @@ __all__ = [
 ]
 
 
-class Client(ClientMixin, RequestFactory):
+class Client(ClientMixin, RequestFactory):  # type: ignore[misc]  # verbs add follow
     """A test client for sync code: requests go through the application in-process, cookies are kept.
 
     ``application`` defaults to ``microdj.asgi.get_asgi_application()``, made on the first request. The
@@ -77,11 +79,55 @@ class Client(ClientMixin, RequestFactory):
     def request(self, **request: Any) -> Any:
         """Make a request described by WSGI-style keys and return the response."""
         scope, body = self._prepare(request)
-        wire = self._run(partial(self._runner.request, scope, body))
-        return self._finish(request, scope, wire)
+        renders: list[Any] = []
+        wire = self._run(partial(self._exchange, scope, body, renders))
+        return self._finish(request, scope, wire, renders)
+
+    def generic(
+        self,
+        method: str,
+        path: str,
+        data: Any = b"",
+        content_type: str | None = "application/octet-stream",
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        follow: bool = False,
+        **extra: Any,
+    ) -> Any:
+        """Make a request with any method; ``follow=True`` follows redirects (``redirect_chain``)."""
+        response = self.request(
+            **self._describe(method, path, data, content_type, secure, headers, query_params, extra)
+        )
+        if follow:
+            response.redirect_chain = []
+            while self._is_redirect(response):
+                hop = self._follow_redirect(response, data, content_type, headers, extra)
+                response = self._next_hop(response, hop)
+        return response
+
+    def _release_held(self, wire: WireResponse, wait: bool) -> None:
+        """Let ``wire``'s application finish on the loop thread; with ``wait``, until it has."""
+        loop_thread = self._blocking.loop_thread
+        if loop_thread is None or loop_thread.loop.is_closed():
+            return
+        if wait and threading.current_thread() is not loop_thread.thread:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                loop_thread.run(wire.finish())
+                return
+        loop_thread.loop.call_soon_threadsafe(wire.release)
 
     def close(self) -> None:
-        """Run lifespan shutdown and stop the loop thread (a later request starts them again)."""
+        """Let held streaming responses finish, run lifespan shutdown and stop the loop thread.
+
+        A later request starts them again.
+        """
+        held, self._held = self._held, []
+        for wire in held:
+            self._release_held(wire, wait=True)
         self._blocking.close()
 
     def __enter__(self) -> Client:
@@ -91,149 +137,8 @@ class Client(ClientMixin, RequestFactory):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _send(
-        self, request: dict[str, Any], follow: bool, data: Any, content_type: Any, headers: Any, extra: Extra
-    ) -> Any:
-        """Make ``request``; with ``follow``, follow redirects to a non-redirect (``redirect_chain``)."""
-        response = self.request(**request)
-        if follow:
-            response.redirect_chain = []
-            while self._is_redirect(response):
-                hop = self._follow_redirect(
-                    response, data=data, content_type=content_type, headers=headers, **extra
-                )
-                response = self._next_hop(response, hop)
-        return response
 
-    def get(
-        self,
-        path: str,
-        data: Any = None,
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """GET ``path``; ``follow=True`` follows redirects."""
-        request = self._query_request("GET", path, data, secure, headers, query_params, extra)
-        return self._send(request, follow, data, "", headers, extra)
-
-    def post(
-        self,
-        path: str,
-        data: Any = None,
-        content_type: str = MULTIPART_CONTENT,
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """POST ``data`` to ``path`` (multipart form data unless ``content_type`` says otherwise)."""
-        request = self._post_request(path, data, content_type, secure, headers, query_params, extra)
-        return self._send(request, follow, data, content_type, headers, extra)
-
-    def head(
-        self,
-        path: str,
-        data: Any = None,
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """HEAD ``path``."""
-        request = self._query_request("HEAD", path, data, secure, headers, query_params, extra)
-        return self._send(request, follow, data, "", headers, extra)
-
-    def options(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """OPTIONS ``path``."""
-        request = self._body_request(
-            "OPTIONS", path, data, content_type, secure, headers, query_params, extra
-        )
-        return self._send(request, follow, data, content_type, headers, extra)
-
-    def put(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """PUT ``data`` to ``path``."""
-        request = self._body_request("PUT", path, data, content_type, secure, headers, query_params, extra)
-        return self._send(request, follow, data, content_type, headers, extra)
-
-    def patch(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """PATCH ``path`` with ``data``."""
-        request = self._body_request("PATCH", path, data, content_type, secure, headers, query_params, extra)
-        return self._send(request, follow, data, content_type, headers, extra)
-
-    def delete(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """DELETE ``path``."""
-        request = self._body_request("DELETE", path, data, content_type, secure, headers, query_params, extra)
-        return self._send(request, follow, data, content_type, headers, extra)
-
-    def trace(
-        self,
-        path: str,
-        data: Any = "",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """TRACE ``path``."""
-        request = self._generic_request("TRACE", path, b"", None, secure, headers, query_params, extra)
-        return self._send(request, follow, data, "", headers, extra)
-
-
-class AsyncClient(ClientMixin, AsyncRequestFactory):
+class AsyncClient(ClientMixin, AsyncRequestFactory):  # type: ignore[misc]  # verbs add follow
     """A test client for async code: the same API as ``Client`` with awaitable request methods.
 
     The application runs on the caller's event loop. ``async with AsyncClient() as client:`` runs lifespan
@@ -244,11 +149,43 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
     async def request(self, **request: Any) -> Any:
         """Make a request described by WSGI-style keys and return the response."""
         scope, body = self._prepare(request)
-        wire = await self._runner.request(scope, body)
-        return self._finish(request, scope, wire)
+        renders: list[Any] = []
+        wire = await self._exchange(scope, body, renders)
+        return self._finish(request, scope, wire, renders)
+
+    async def generic(
+        self,
+        method: str,
+        path: str,
+        data: Any = b"",
+        content_type: str | None = "application/octet-stream",
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        follow: bool = False,
+        **extra: Any,
+    ) -> Any:
+        """Make a request with any method; ``follow=True`` follows redirects (``redirect_chain``)."""
+        response = await self.request(
+            **self._describe(method, path, data, content_type, secure, headers, query_params, extra)
+        )
+        if follow:
+            response.redirect_chain = []
+            while self._is_redirect(response):
+                hop = await self._follow_redirect(response, data, content_type, headers, extra)
+                response = self._next_hop(response, hop)
+        return response
+
+    def _release_held(self, wire: WireResponse, wait: bool) -> None:
+        """Let ``wire``'s application finish (on this loop, on a later turn: sync code cannot wait here)."""
+        wire.release()
 
     async def aclose(self) -> None:
-        """Run lifespan shutdown (a later request starts the application again)."""
+        """Let held streaming responses finish and run lifespan shutdown (a later request starts again)."""
+        held, self._held = self._held, []
+        for wire in held:
+            await wire.finish()
         await self._runner.stop()
 
     async def __aenter__(self) -> AsyncClient:
@@ -257,144 +194,3 @@ class AsyncClient(ClientMixin, AsyncRequestFactory):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
-
-    async def _send(
-        self, request: dict[str, Any], follow: bool, data: Any, content_type: Any, headers: Any, extra: Extra
-    ) -> Any:
-        """Make ``request``; with ``follow``, follow redirects to a non-redirect (``redirect_chain``)."""
-        response = await self.request(**request)
-        if follow:
-            response.redirect_chain = []
-            while self._is_redirect(response):
-                hop = await self._follow_redirect(
-                    response, data=data, content_type=content_type, headers=headers, **extra
-                )
-                response = self._next_hop(response, hop)
-        return response
-
-    async def get(
-        self,
-        path: str,
-        data: Any = None,
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """GET ``path``; ``follow=True`` follows redirects."""
-        request = self._query_request("GET", path, data, secure, headers, query_params, extra)
-        return await self._send(request, follow, data, "", headers, extra)
-
-    async def post(
-        self,
-        path: str,
-        data: Any = None,
-        content_type: str = MULTIPART_CONTENT,
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """POST ``data`` to ``path`` (multipart form data unless ``content_type`` says otherwise)."""
-        request = self._post_request(path, data, content_type, secure, headers, query_params, extra)
-        return await self._send(request, follow, data, content_type, headers, extra)
-
-    async def head(
-        self,
-        path: str,
-        data: Any = None,
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """HEAD ``path``."""
-        request = self._query_request("HEAD", path, data, secure, headers, query_params, extra)
-        return await self._send(request, follow, data, "", headers, extra)
-
-    async def options(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """OPTIONS ``path``."""
-        request = self._body_request(
-            "OPTIONS", path, data, content_type, secure, headers, query_params, extra
-        )
-        return await self._send(request, follow, data, content_type, headers, extra)
-
-    async def put(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """PUT ``data`` to ``path``."""
-        request = self._body_request("PUT", path, data, content_type, secure, headers, query_params, extra)
-        return await self._send(request, follow, data, content_type, headers, extra)
-
-    async def patch(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """PATCH ``path`` with ``data``."""
-        request = self._body_request("PATCH", path, data, content_type, secure, headers, query_params, extra)
-        return await self._send(request, follow, data, content_type, headers, extra)
-
-    async def delete(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """DELETE ``path``."""
-        request = self._body_request("DELETE", path, data, content_type, secure, headers, query_params, extra)
-        return await self._send(request, follow, data, content_type, headers, extra)
-
-    async def trace(
-        self,
-        path: str,
-        data: Any = "",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """TRACE ``path``."""
-        request = self._generic_request("TRACE", path, b"", None, secure, headers, query_params, extra)
-        return await self._send(request, follow, data, "", headers, extra)

@@ -14,7 +14,8 @@ from urllib.parse import urljoin, urlsplit
 from microdj.http.response import HttpResponse
 from microdj.test.hooks import STATE_KEY, new_state
 from microdj.test.hooks import install as install_hooks
-from microdj.test.requestfactory import JSON_CONTENT_TYPE_RE
+from microdj.test.requestfactory import JSON_CONTENT_TYPE_RE, MULTIPART_CONTENT, Extra
+from microdj.test.signals import collected_renders, instrument_templates
 from microdj.test.transport import AppRunner, ASGIApp, WireResponse
 from microdj.utils.http import parse_http_date_safe
 
@@ -29,7 +30,6 @@ REDIRECT_STATUS_CODES = frozenset(
         HTTPStatus.PERMANENT_REDIRECT,
     }
 )
-_METHODS_WITH_BODY = frozenset({"post", "put", "patch", "delete", "options"})
 
 
 class RedirectCycleError(Exception):
@@ -74,7 +74,7 @@ async def _aiterate(chunks: list[bytes]) -> Any:
         yield chunk
 
 
-def _expired(morsel: Morsel) -> bool:
+def _expired(morsel: Morsel[str]) -> bool:
     """True if a Set-Cookie asks to delete the cookie: Max-Age <= 0, else an Expires in the past."""
     max_age = morsel["max-age"]
     if max_age != "":
@@ -100,10 +100,16 @@ def _parse_json(response: Any, **extra: Any) -> Any:
 
 
 class ClientMixin:
-    """What ``Client`` and ``AsyncClient`` share: scopes, responses, cookies and redirects."""
+    """What ``Client`` and ``AsyncClient`` share: scopes, responses, cookies, redirects, the verbs.
+
+    Each verb method is the request factory's with ``follow``; they all end in the client's ``generic()``.
+    """
 
     cookies: SimpleCookie
-    _scope_and_body: Callable[[Mapping[str, Any]], tuple[dict[str, Any], bytes]]
+    _scope_and_body: Callable[[Mapping[str, Any]], tuple[dict[str, Any], Any]]
+    generic: Callable[..., Any]
+    # Lets a held application finish (``wait``: until it has, where possible); each client knows its loop.
+    _release_held: Callable[[WireResponse, bool], None]
 
     def __init__(
         self,
@@ -115,11 +121,14 @@ class ClientMixin:
         query_params: Any = None,
         **defaults: Any,
     ) -> None:
-        super().__init__(headers=headers, query_params=query_params, **defaults)
+        super().__init__(headers=headers, query_params=query_params, **defaults)  # type: ignore[call-arg]
         self.enforce_csrf_checks = enforce_csrf_checks
         self.raise_request_exception = raise_request_exception
         install_hooks()
+        instrument_templates()
         self._runner = AppRunner(application)
+        # Streaming responses whose application waits for the test to consume them (see WireResponse).
+        self._held: list[WireResponse] = []
         self._runner_made()
 
     def _runner_made(self) -> None:
@@ -130,13 +139,27 @@ class ClientMixin:
         """The ASGI application under test."""
         return self._runner.app
 
-    def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], Any]:
         scope, body = self._scope_and_body(request)
         # The handler's observer shares "request", "response" and "exc_info" through this dict.
         scope[STATE_KEY] = new_state(self.enforce_csrf_checks)
         return scope, body
 
-    def _finish(self, request: dict[str, Any], scope: dict[str, Any], wire: WireResponse) -> Any:
+    async def _exchange(self, scope: dict[str, Any], body: Any, renders: list[Any]) -> WireResponse:
+        """Run one request, collecting into ``renders`` the templates rendered for it."""
+        token = collected_renders.set(renders)
+        try:
+            return await self._runner.request(scope, body)
+        finally:
+            collected_renders.reset(token)
+
+    def _finish(
+        self,
+        request: dict[str, Any],
+        scope: dict[str, Any],
+        wire: WireResponse,
+        renders: list[Any] | None = None,
+    ) -> Any:
         """Turn what the application sent into the response object the test sees."""
         state = scope[STATE_KEY]
         exc_info = wire.exc_info or state.get("exc_info")
@@ -147,8 +170,7 @@ class ClientMixin:
             # Not what microdj's handler sent as is (e.g. ASGI middleware wraps it): show the wire.
             response = response_from_wire(wire)
         elif response.streaming:
-            chunks = wire.chunks
-            response.streaming_content = _aiterate(chunks) if response.is_async else iter(chunks)
+            response.streaming_content = self._replay(response, wire)
         else:
             # What went over the wire: no body for HEAD, 204 or 304, as a real client sees.
             response.content = wire.body
@@ -159,6 +181,10 @@ class ClientMixin:
         response.asgi_request = response.wsgi_request = http_request
         response.resolver_match = getattr(http_request, "resolver_match", None)
         response.json = partial(_parse_json, response)
+        renders = renders or []
+        response.templates = [template for template, _context in renders]
+        contexts = [context for _template, context in renders]
+        response.context = contexts[0] if len(contexts) == 1 else (contexts or None)
         self._store_cookies(response.cookies)
         return response
 
@@ -171,22 +197,16 @@ class ClientMixin:
                 self.cookies[key] = morsel
 
     def _follow_redirect(
-        self,
-        response: Any,
-        *,
-        data: Any = "",
-        content_type: Any = "",
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
+        self, response: Any, data: Any, content_type: str | None, headers: Any, extra: Extra
     ) -> Any:
         """Request the target of one redirect: GET, except for 307/308 that keep the method and body.
 
-        ``query_params`` of the first request are not sent again: the Location's query string is.
+        The query string sent is the Location's (``query_params`` of the first request are not sent again).
         """
         url = response["Location"]
         response.redirect_chain.append((url, response.status_code))
         parts = urlsplit(url)
+        extra = dict(extra)
         if parts.scheme:
             extra["wsgi.url_scheme"] = parts.scheme
         if parts.hostname:
@@ -199,15 +219,55 @@ class ClientMixin:
             path = "/"
         if not path.startswith("/"):
             path = urljoin(response.request["PATH_INFO"], path)
-        method = "get"
-        if response.status_code in (HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMANENT_REDIRECT):
-            method = response.request["REQUEST_METHOD"].lower()
         # As a browser does: the query string is the Location's, not the first request's.
         extra["QUERY_STRING"] = parts.query
-        if method in _METHODS_WITH_BODY:
-            extra["data"] = data
-            extra["content_type"] = content_type
-        return getattr(self, method)(path, follow=False, headers=headers, **extra)
+        if response.status_code in (HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMANENT_REDIRECT):
+            method = response.request["REQUEST_METHOD"]
+            return self.generic(method, path, data, content_type, headers=headers, **extra)
+        return self.generic("GET", path, b"", None, headers=headers, **extra)
+
+    # ------------------------------------------------------------------------ held streaming responses
+    def _replay(self, response: Any, wire: WireResponse) -> Any:
+        """The received chunks as the response's streaming content; the end of it lets the application
+        finish (``request_finished`` is sent then, as after a real client has read the body)."""
+        if not wire.held:
+            return _aiterate(wire.chunks) if response.is_async else iter(wire.chunks)
+        self._held.append(wire)
+        close = response.close
+
+        def close_and_release() -> None:
+            self._let_go(wire, wait=False)
+            close()
+
+        response.close = close_and_release
+        return self._areplay(wire) if response.is_async else self._sync_replay(wire)
+
+    def _sync_replay(self, wire: WireResponse) -> Any:
+        consumed = False
+        try:
+            yield from wire.chunks
+            consumed = True
+            self._let_go(wire, wait=True)
+        finally:
+            if not consumed:
+                self._let_go(wire, wait=False)
+
+    async def _areplay(self, wire: WireResponse) -> Any:
+        for chunk in wire.chunks:
+            yield chunk
+        await self._alet_go(wire)
+
+    def _let_go(self, wire: WireResponse, wait: bool) -> None:
+        """Let a held application finish; with ``wait``, return once it has (where that is possible)."""
+        if wire in self._held:
+            self._held.remove(wire)
+        self._release_held(wire, wait)
+
+    async def _alet_go(self, wire: WireResponse) -> None:
+        """``_let_go`` from async code: waits for the application when it runs on this loop."""
+        if wire in self._held:
+            self._held.remove(wire)
+        await wire.finish()
 
     def _next_hop(self, previous: Any, response: Any) -> Any:
         """``response`` to the redirect ``previous`` gave, carrying on its ``redirect_chain``.
@@ -224,3 +284,172 @@ class ClientMixin:
 
     def _is_redirect(self, response: Any) -> bool:
         return response.status_code in REDIRECT_STATUS_CODES and response.has_header("Location")
+
+    # ------------------------------------------------------------------------------------------ verbs
+    def get(
+        self,
+        path: str,
+        data: Any = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """GET ``path``; ``follow=True`` follows redirects."""
+        return super().get(  # type: ignore[misc]
+            path, data, secure, headers=headers, query_params=query_params, follow=follow, **extra
+        )
+
+    def post(
+        self,
+        path: str,
+        data: Any = None,
+        content_type: str = MULTIPART_CONTENT,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """POST ``data`` to ``path`` (multipart form data unless ``content_type`` says otherwise)."""
+        return super().post(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def head(
+        self,
+        path: str,
+        data: Any = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """HEAD ``path``."""
+        return super().head(  # type: ignore[misc]
+            path, data, secure, headers=headers, query_params=query_params, follow=follow, **extra
+        )
+
+    def options(
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """OPTIONS ``path``."""
+        return super().options(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def put(
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """PUT ``data`` to ``path``."""
+        return super().put(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def patch(
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """PATCH ``path`` with ``data``."""
+        return super().patch(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def delete(
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """DELETE ``path``."""
+        return super().delete(  # type: ignore[misc]
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    def trace(
+        self,
+        path: str,
+        data: Any = "",
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """TRACE ``path``."""
+        return super().trace(  # type: ignore[misc]
+            path, secure, headers=headers, query_params=query_params, follow=follow, data=data, **extra
+        )

@@ -7,6 +7,7 @@ A request is first described as Django's test client describes it, by a WSGI-sty
 
 from __future__ import annotations
 
+import io
 import json
 import mimetypes
 import os
@@ -18,13 +19,16 @@ from urllib.parse import quote_from_bytes, unquote_to_bytes, urlsplit
 
 from microdj.conf import settings
 from microdj.core.serializers.json import DjangoJSONEncoder
-from microdj.http.request import HttpHeaders, HttpRequest
+from microdj.http.headers import HttpHeaders
+from microdj.http.request import HttpRequest
+from microdj.test.transport import body_messages
 from microdj.utils.encoding import force_bytes
 from microdj.utils.http import urlencode
 
 __all__ = [
     "AsyncRequestFactory",
     "BOUNDARY",
+    "FakePayload",
     "MULTIPART_CONTENT",
     "RequestFactory",
     "build_scope",
@@ -59,7 +63,8 @@ Extra = Mapping[str, Any]
 
 
 def _to_bytes(value: Any) -> bytes:
-    return force_bytes(value, settings.DEFAULT_CHARSET)
+    data: bytes = force_bytes(value, settings.DEFAULT_CHARSET)
+    return data
 
 
 def _is_file(thing: Any) -> bool:
@@ -116,6 +121,56 @@ def encode_file(boundary: str, key: str, file: Any) -> list[bytes]:
         b"",
         _to_bytes(file.read()),
     ]
+
+
+class FakePayload(io.RawIOBase):
+    """A request body that, like a network stream, cannot be read past its end or written once read.
+
+    Write the body first (``FakePayload(b"...")`` or ``write()``); ``len()`` is what is left to read.
+    """
+
+    def __init__(self, initial_bytes: bytes | str | None = None) -> None:
+        super().__init__()
+        self._buffer = io.BytesIO()
+        self._left = 0
+        self.read_started = False
+        if initial_bytes is not None:
+            self.write(initial_bytes)
+
+    def __len__(self) -> int:
+        return self._left
+
+    def readable(self) -> bool:
+        return True
+
+    def _take(self, size: int | None, read: Any) -> bytes:
+        if not self.read_started:
+            self._buffer.seek(0)
+            self.read_started = True
+        if size is None or size < 0:
+            size = self._left
+        if size > self._left:
+            raise AssertionError("Cannot read more than the available bytes from the HTTP incoming data.")
+        data: bytes = read(size)
+        self._left -= len(data)
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Up to ``size`` bytes (all that is left by default); AssertionError past the end."""
+        return self._take(size, self._buffer.read)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """The next line (at most ``size`` bytes)."""
+        return self._take(size, self._buffer.readline)
+
+    def write(self, data: Any) -> int:
+        """Add ``data`` (str is UTF-8 encoded) to the body; ValueError once reading has started."""
+        if self.read_started:
+            raise ValueError("Unable to write a payload after it's been read")
+        content = force_bytes(data)
+        self._buffer.write(content)
+        self._left += len(content)
+        return len(content)
 
 
 def _wsgi_bytes(value: str) -> bytes:
@@ -211,16 +266,12 @@ def build_scope(environ: Mapping[str, Any], cookies: SimpleCookie | None = None)
     return scope
 
 
-def body_receiver(body: bytes) -> Any:
-    """An ASGI ``receive`` giving ``body`` in one message, then ``http.disconnect``."""
-    sent = False
+def body_receiver(body: Any) -> Any:
+    """An ASGI ``receive`` giving ``body`` (bytes, or a file-like read in chunks), then a disconnect."""
+    messages = body_messages(body)
 
     async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        return next(messages, None) or {"type": "http.disconnect"}
 
     return receive
 
@@ -270,13 +321,34 @@ class RequestFactory:
             **request,
         }
 
-    def _scope_and_body(self, request: Mapping[str, Any]) -> tuple[dict[str, Any], bytes]:
-        """The ASGI scope and body bytes of a request described by WSGI-style keys."""
+    def _scope_and_body(self, request: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
+        """The ASGI scope and body of a request described by WSGI-style keys.
+
+        The body is ``wsgi.input`` (or Django's ASGI spelling ``_body_file``): bytes, or a file-like object
+        (``FakePayload``, ``BytesIO``, an open file) read as the application asks for it.
+        """
+        request = dict(request)
+        body_file = request.pop("_body_file", None)
         environ = self._base_environ(**request)
-        return build_scope(environ, self.cookies), environ.get("wsgi.input", b"")
+        body = environ.pop("wsgi.input", b"") if body_file is None else body_file
+        return build_scope(environ, self.cookies), body
+
+    def _base_scope(self, **request: Any) -> dict[str, Any]:
+        """The ASGI scope of a request given as ASGI scope keys (``path="/", http_version="2"``...).
+
+        The keys given replace the defaults'; the client's cookies are added to the headers.
+        """
+        scope = build_scope(self._base_environ())
+        scope.update(request)
+        if self.cookies:
+            scope["headers"] = [
+                *(line for line in scope["headers"] if line[0] != b"cookie"),
+                (b"cookie", cookie_header(self.cookies)),
+            ]
+        return scope
 
     def request(self, **request: Any) -> Any:
-        """Build a request from WSGI-style keys (see ``build_scope``); ``wsgi.input`` is the body bytes."""
+        """Build a request from WSGI-style keys (see ``build_scope``); ``wsgi.input`` is the body."""
         scope, body = self._scope_and_body(request)
         return HttpRequest.from_scope(scope, body_receiver(body))
 
@@ -285,7 +357,8 @@ class RequestFactory:
             return encode_multipart(BOUNDARY, data)
         # The bytes must be in the charset the content type names.
         match = CONTENT_TYPE_RE.match(content_type or "")
-        return force_bytes(data, match[1] if match else settings.DEFAULT_CHARSET)
+        encoded: bytes = force_bytes(data, match[1] if match else settings.DEFAULT_CHARSET)
+        return encoded
 
     def _encode_json(self, data: Any, content_type: str | None) -> Any:
         """JSON-encode dicts, lists and tuples sent as application/json (or +json); others are unchanged."""
@@ -297,48 +370,182 @@ class RequestFactory:
         # As WSGI does: the percent-decoded bytes of the path, as a latin-1 string.
         return unquote_to_bytes(parsed.path).decode("iso-8859-1")
 
-    # The request descriptions below are shared by the factories' and the clients' methods of the same
-    # name: they give the WSGI-style keys that ``request()`` takes, and never change ``extra``.
+    # Every method below ends in generic(), the one place a request is described; clients override it.
 
-    def _query_request(
-        self, method: str, path: str, data: Any, secure: bool, headers: Any, query_params: Any, extra: Extra
-    ) -> dict[str, Any]:
-        """GET or HEAD: ``data`` (or ``query_params``) becomes the query string."""
-        if query_params and data:
-            raise ValueError("query_params and data arguments are mutually exclusive.")
-        return self._generic_request(method, path, b"", None, secure, headers, data or query_params, extra)
-
-    def _post_request(
+    def get(
         self,
         path: str,
-        data: Any,
-        content_type: str,
-        secure: bool,
-        headers: Any,
-        query_params: Any,
-        extra: Extra,
-    ) -> dict[str, Any]:
-        """POST: ``data`` is encoded as multipart form data, as JSON, or in the content type's charset."""
-        body = self._encode_data(self._encode_json({} if data is None else data, content_type), content_type)
-        return self._generic_request("POST", path, body, content_type, secure, headers, query_params, extra)
+        data: Any = None,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """A GET request; ``data`` (or ``query_params``) becomes the query string."""
+        if query_params and data:
+            raise ValueError("query_params and data arguments are mutually exclusive.")
+        return self.generic(
+            "GET", path, secure=secure, headers=headers, query_params=data or query_params, **extra
+        )
 
-    def _body_request(
+    def post(
+        self,
+        path: str,
+        data: Any = None,
+        content_type: str = MULTIPART_CONTENT,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """A POST request; ``data`` is encoded as multipart form data unless another content type is given."""
+        body = self._encode_data(self._encode_json({} if data is None else data, content_type), content_type)
+        return self.generic(
+            "POST",
+            path,
+            body,
+            content_type,
+            secure=secure,
+            headers=headers,
+            query_params=query_params,
+            **extra,
+        )
+
+    def head(
+        self,
+        path: str,
+        data: Any = None,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """A HEAD request; ``data`` (or ``query_params``) becomes the query string."""
+        if query_params and data:
+            raise ValueError("query_params and data arguments are mutually exclusive.")
+        return self.generic(
+            "HEAD", path, secure=secure, headers=headers, query_params=data or query_params, **extra
+        )
+
+    def trace(
+        self, path: str, secure: bool = False, *, headers: Any = None, query_params: Any = None, **extra: Any
+    ) -> Any:
+        """A TRACE request."""
+        return self.generic("TRACE", path, secure=secure, headers=headers, query_params=query_params, **extra)
+
+    def options(
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """An OPTIONS request; ``data`` is the body."""
+        return self.generic(
+            "OPTIONS",
+            path,
+            data,
+            content_type,
+            secure=secure,
+            headers=headers,
+            query_params=query_params,
+            **extra,
+        )
+
+    def put(
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """A PUT request; ``data`` is the body (dicts and lists JSON-encoded for a JSON content type)."""
+        return self.generic(
+            "PUT",
+            path,
+            self._encode_json(data, content_type),
+            content_type,
+            secure=secure,
+            headers=headers,
+            query_params=query_params,
+            **extra,
+        )
+
+    def patch(
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """A PATCH request; ``data`` is the body (dicts and lists JSON-encoded for a JSON content type)."""
+        return self.generic(
+            "PATCH",
+            path,
+            self._encode_json(data, content_type),
+            content_type,
+            secure=secure,
+            headers=headers,
+            query_params=query_params,
+            **extra,
+        )
+
+    def delete(
+        self,
+        path: str,
+        data: Any = "",
+        content_type: str = "application/octet-stream",
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """A DELETE request; ``data`` is the body (dicts and lists JSON-encoded for a JSON content type)."""
+        return self.generic(
+            "DELETE",
+            path,
+            self._encode_json(data, content_type),
+            content_type,
+            secure=secure,
+            headers=headers,
+            query_params=query_params,
+            **extra,
+        )
+
+    def generic(
         self,
         method: str,
         path: str,
-        data: Any,
-        content_type: str,
-        secure: bool,
-        headers: Any,
-        query_params: Any,
-        extra: Extra,
-    ) -> dict[str, Any]:
-        """PUT, PATCH, DELETE or OPTIONS: ``data`` is the body (JSON-encoded, except for OPTIONS)."""
-        if method != "OPTIONS":
-            data = self._encode_json(data, content_type)
-        return self._generic_request(method, path, data, content_type, secure, headers, query_params, extra)
+        data: Any = b"",
+        content_type: str | None = "application/octet-stream",
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """A request with any method; ``data`` is the body (str is encoded with DEFAULT_CHARSET)."""
+        return self.request(
+            **self._describe(method, path, data, content_type, secure, headers, query_params, extra)
+        )
 
-    def _generic_request(
+    def _describe(
         self,
         method: str,
         path: str,
@@ -349,7 +556,7 @@ class RequestFactory:
         query_params: Any,
         extra: Extra,
     ) -> dict[str, Any]:
-        """Any method: ``data`` is the body (str is encoded with DEFAULT_CHARSET)."""
+        """The WSGI-style description of a request, as ``request()`` takes it (``extra`` is not changed)."""
         parsed = urlsplit(str(path))
         body = _to_bytes(data)
         request: dict[str, Any] = {
@@ -371,135 +578,6 @@ class RequestFactory:
         if not request.get("QUERY_STRING") and parsed.query:
             request["QUERY_STRING"] = parsed.query.encode().decode("iso-8859-1")
         return request
-
-    def get(
-        self,
-        path: str,
-        data: Any = None,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """A GET request; ``data`` (or ``query_params``) becomes the query string."""
-        return self.request(**self._query_request("GET", path, data, secure, headers, query_params, extra))
-
-    def post(
-        self,
-        path: str,
-        data: Any = None,
-        content_type: str = MULTIPART_CONTENT,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """A POST request; ``data`` is encoded as multipart form data unless another content type is given."""
-        return self.request(
-            **self._post_request(path, data, content_type, secure, headers, query_params, extra)
-        )
-
-    def head(
-        self,
-        path: str,
-        data: Any = None,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """A HEAD request; ``data`` (or ``query_params``) becomes the query string."""
-        return self.request(**self._query_request("HEAD", path, data, secure, headers, query_params, extra))
-
-    def trace(
-        self, path: str, secure: bool = False, *, headers: Any = None, query_params: Any = None, **extra: Any
-    ) -> Any:
-        """A TRACE request."""
-        return self.generic("TRACE", path, secure=secure, headers=headers, query_params=query_params, **extra)
-
-    def options(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """An OPTIONS request."""
-        return self.request(
-            **self._body_request("OPTIONS", path, data, content_type, secure, headers, query_params, extra)
-        )
-
-    def put(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """A PUT request."""
-        return self.request(
-            **self._body_request("PUT", path, data, content_type, secure, headers, query_params, extra)
-        )
-
-    def patch(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """A PATCH request."""
-        return self.request(
-            **self._body_request("PATCH", path, data, content_type, secure, headers, query_params, extra)
-        )
-
-    def delete(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """A DELETE request."""
-        return self.request(
-            **self._body_request("DELETE", path, data, content_type, secure, headers, query_params, extra)
-        )
-
-    def generic(
-        self,
-        method: str,
-        path: str,
-        data: Any = b"",
-        content_type: str | None = "application/octet-stream",
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """A request with any method; ``data`` is the body (str is encoded with DEFAULT_CHARSET)."""
-        return self.request(
-            **self._generic_request(method, path, data, content_type, secure, headers, query_params, extra)
-        )
 
 
 class AsyncRequestFactory(RequestFactory):

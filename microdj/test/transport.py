@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, TypeVar
 
-__all__ = ["LoopThread", "Lifespan", "WireResponse", "run_http"]
+__all__ = ["BODY_CHUNK_SIZE", "body_messages", "LoopThread", "Lifespan", "WireResponse", "run_http"]
 
 T = TypeVar("T")
 Message = dict[str, Any]
@@ -25,9 +25,20 @@ ASGIApp = Callable[
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
 
 
+#: How much of a file-like request body goes into one ``http.request`` message.
+BODY_CHUNK_SIZE = 64 * 1024
+#: A request body: bytes, or anything with ``read(size)`` (a file, ``BytesIO``, ``FakePayload``).
+Body = Any
+
+
 @dataclass
 class WireResponse:
-    """What the application sent for one request."""
+    """What the application sent for one request.
+
+    A streaming response is held at its last message (``held`` is True) until ``release()``/``finish()``:
+    the application, and so its end-of-request work (``request_finished``), waits until the test has
+    consumed the body, as a server waits for its client.
+    """
 
     status: int | None = None
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
@@ -35,28 +46,96 @@ class WireResponse:
     complete: bool = False
     #: The exception the application raised, if it raised one.
     exc_info: ExcInfo | None = None
+    #: Whether a body message with ``more_body`` came (the response streamed).
+    streamed: bool = False
+    _release: asyncio.Event | None = None
+    _task: asyncio.Future[None] | None = None
 
     @property
     def body(self) -> bytes:
         """The whole body received."""
         return b"".join(self.chunks)
 
+    @property
+    def held(self) -> bool:
+        """Whether the application waits for ``release()`` before finishing."""
+        return self._release is not None and not self._release.is_set()
 
-async def run_http(app: ASGIApp, scope: dict[str, Any], body: bytes) -> WireResponse:
+    def release(self) -> None:
+        """Let the application finish (call on the loop it runs on); it finishes on a later loop turn.
+
+        Nothing happens once that loop is closed (its tasks were cancelled when it closed).
+        """
+        task = self._task
+        if self._release is not None and task is not None and not task.get_loop().is_closed():
+            self._release.set()
+
+    async def finish(self) -> None:
+        """Let the application finish and wait until it has, from any event loop.
+
+        From another loop than the application's, the wait does not block this one.
+        """
+        task = self._task
+        if task is None or task.done():
+            return
+        loop = task.get_loop()
+        if loop is asyncio.get_running_loop():
+            self.release()
+            await asyncio.wait([task])
+        elif not loop.is_closed():
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.finish(), loop))
+
+
+def body_messages(body: Body) -> Any:
+    """The ``http.request`` messages of ``body``: one for bytes, chunks of a file-like read on demand.
+
+    A sized file-like (``len()`` is what is left, as ``FakePayload``) is never read past its end.
+    """
+    if not callable(getattr(body, "read", None)):
+        return iter([{"type": "http.request", "body": bytes(body), "more_body": False}])
+
+    def chunks() -> Any:
+        while True:
+            left = _left(body)
+            data = (
+                body.read(BODY_CHUNK_SIZE if left is None else min(left, BODY_CHUNK_SIZE))
+                if left != 0
+                else b""
+            )
+            last = not data or _left(body) == 0
+            yield {"type": "http.request", "body": bytes(data), "more_body": not last}
+            if last:
+                return
+
+    return chunks()
+
+
+def _left(body: Any) -> int | None:
+    """What is left to read of a sized body (``len()``), or None when it does not say."""
+    try:
+        return len(body)
+    except TypeError:
+        return None
+
+
+async def run_http(app: ASGIApp, scope: dict[str, Any], body: Body) -> WireResponse:
     """Call ``app`` for one HTTP request whose body is ``body``; collect the response it sends.
 
-    ``receive`` gives the body in one ``http.request`` message; a later call waits until the response is
-    complete and then reports ``http.disconnect``, as a server does when the client goes away.
+    ``receive`` gives a bytes body in one ``http.request`` message and a file-like one in chunks; a later
+    call waits until the response is complete and then reports ``http.disconnect``, as a server does when
+    the client goes away. Returns when the application has finished, or when a streaming response has
+    sent its last message (then the application is held: see ``WireResponse``).
     """
     wire = WireResponse()
     done = asyncio.Event()
-    body_sent = False
+    loop = asyncio.get_running_loop()
+    held: asyncio.Future[None] = loop.create_future()
+    messages = body_messages(body)
 
     async def receive() -> Message:
-        nonlocal body_sent
-        if not body_sent:
-            body_sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+        message = next(messages, None)
+        if message is not None:
+            return message  # type: ignore[no-any-return]
         await done.wait()
         return {"type": "http.disconnect"}
 
@@ -77,21 +156,37 @@ async def run_http(app: ASGIApp, scope: dict[str, Any], body: bytes) -> WireResp
             chunk = message.get("body", b"")
             if chunk:
                 wire.chunks.append(bytes(chunk))
-            if not message.get("more_body", False):
+            if message.get("more_body", False):
+                wire.streamed = True
+            else:
                 wire.complete = True
                 done.set()
+                if wire.streamed:
+                    wire._release = asyncio.Event()
+                    held.set_result(None)
+                    await wire._release.wait()
         else:
             raise RuntimeError(f"The application sent an unexpected ASGI message type {kind!r}.")
 
+    async def call() -> None:
+        try:
+            await app(scope, receive, send)
+        except Exception:
+            wire.exc_info = sys.exc_info()  # type: ignore[assignment]
+        finally:
+            done.set()
+
+    task = wire._task = asyncio.ensure_future(call())
     try:
-        await app(scope, receive, send)
-    except Exception:
-        wire.exc_info = sys.exc_info()  # type: ignore[assignment]
-    finally:
-        done.set()
-    if wire.exc_info is None and not wire.complete:
-        problem = "starting a response" if wire.status is None else "completing the response body"
-        raise RuntimeError(f"The ASGI application returned without {problem}.")
+        await asyncio.wait([task, held], return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    if task.done():
+        held.cancel()
+        if wire.exc_info is None and not wire.complete:
+            problem = "starting a response" if wire.status is None else "completing the response body"
+            raise RuntimeError(f"The ASGI application returned without {problem}.")
     return wire
 
 
@@ -245,7 +340,7 @@ class AppRunner:
                     await started.startup()
                     self.lifespan = started
                 lifespan = self.lifespan
-        return lifespan  # type: ignore[return-value]
+        return lifespan
 
     def _current_lifespan(self) -> Lifespan | None:
         """The lifespan running on this loop; one left on a closed loop is dropped, on a live one refused."""
@@ -261,7 +356,7 @@ class AppRunner:
             lifespan = None
         return lifespan
 
-    async def request(self, scope: dict[str, Any], body: bytes) -> WireResponse:
+    async def request(self, scope: dict[str, Any], body: Body) -> WireResponse:
         """Start the application if needed, then run one HTTP request through it."""
         lifespan = self.lifespan
         if lifespan is None or lifespan.loop is not asyncio.get_running_loop():

@@ -11,6 +11,7 @@ representative, look-arounds are skipped, ``$`` ends the pattern, and any ``|`` 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 # Representative text for escapes; None means the escape matches no character.
 _ESCAPES: dict[str, str | None] = {
@@ -29,7 +30,7 @@ _ESCAPES: dict[str, str | None] = {
 _Token = tuple[str, bool]
 # An element is a single literal character (str) or a tuple:
 #   ("group", template, param | None), ("nc", [elements]), ("choice", [[elements], ...])
-_Element = str | tuple
+_Element = str | tuple[Any, ...]
 
 
 class _Unreversible(Exception):

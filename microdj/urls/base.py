@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from asgiref.local import Local
@@ -137,7 +137,8 @@ class _LazyURL:
         return other + str(self)
 
     def __mod__(self, other: Any) -> str:
-        return str(self) % other
+        result: str = str(self) % other
+        return result
 
     def __fspath__(self) -> str:
         return str(self)
@@ -184,7 +185,7 @@ def get_urlconf(default: Any = None) -> Any:
     return getattr(_urlconfs, "value", default)
 
 
-def is_valid_path(path: str, urlconf: Any = None) -> ResolverMatch | bool:
+def is_valid_path(path: str, urlconf: Any = None) -> ResolverMatch | Literal[False]:
     """The ResolverMatch for ``path``, or False when it does not resolve."""
     try:
         return resolve(path, urlconf)

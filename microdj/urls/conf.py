@@ -91,7 +91,7 @@ def _path(
 
 def path(
     route: str,
-    view: Callable[..., Any] | tuple,
+    view: Callable[..., Any] | tuple[Any, ...],
     kwargs: dict[str, Any] | None = None,
     name: str | None = None,
 ) -> URLPattern | URLResolver:
@@ -101,7 +101,7 @@ def path(
 
 def re_path(
     route: str,
-    view: Callable[..., Any] | tuple,
+    view: Callable[..., Any] | tuple[Any, ...],
     kwargs: dict[str, Any] | None = None,
     name: str | None = None,
 ) -> URLPattern | URLResolver:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from microdj.core.exceptions import ImproperlyConfigured
@@ -123,13 +124,13 @@ def _leading_literal(text: str) -> str:
 class _Level:
     """One pattern of an entry's chain, as regex fragments for the flattened regexes."""
 
-    __slots__ = ("plain", "capture", "groups", "literal", "complete", "named", "defaults")
+    __slots__ = ("capture", "complete", "defaults", "groups", "literal", "named", "plain")
 
     def __init__(
         self,
         plain: str,
         capture: str,
-        groups: list[tuple[str | None, Any]],
+        groups: Sequence[tuple[str | None, Any]],
         literal: str,
         complete: bool,
         named: bool,
@@ -205,7 +206,7 @@ def _regex_level(pattern: RegexPattern, endpoint: bool, defaults: dict[str, Any]
 def _finish(
     plain: list[str],
     capture: list[str],
-    groups: list[tuple[str | None, Any]],
+    groups: Sequence[tuple[str | None, Any]],
     literal: str,
     complete: bool,
     endpoint: bool,
@@ -235,20 +236,20 @@ class Entry:
     """One leaf of the flattened tree: its position, regex, parameter plan and precomputed match data."""
 
     __slots__ = (
-        "index",
-        "regex",
         "alternative",
-        "steps",
-        "has_args",
-        "levels",
-        "static_path",
-        "literal",
-        "base",
-        "static_attrs",
-        "flat",
-        "extra",
         "app_names",
+        "base",
+        "extra",
+        "flat",
+        "has_args",
+        "index",
+        "levels",
+        "literal",
         "namespaces",
+        "regex",
+        "static_attrs",
+        "static_path",
+        "steps",
     )
 
     def __init__(self, index: int, chain: list[URLResolver], leaf: Any) -> None:
@@ -283,6 +284,7 @@ class Entry:
         self.literal = ""
         self.steps: list[tuple[list[tuple[int, str, Any]], dict[str, Any], bool]] = []
         self.has_args = False
+        self.regex: re.Pattern[str] | None
         if self.levels is None:
             self.regex = None
             self.alternative = "()"  # stands for "anything may match here": hands over to the nested walk
@@ -320,7 +322,7 @@ class Entry:
         *outer, (leaf_params, leaf_defaults, _) = self.steps
         if leaf_defaults or any(params or defaults for params, defaults, _ in outer):
             return None
-        plan = []
+        plan: list[tuple[int, str, Any]] = []
         for index, name, converter in leaf_params:
             if converter is None:
                 return None
@@ -558,7 +560,7 @@ class NotFoundInfo(dict):  # type: ignore[type-arg]
     def __ne__(self, other: object) -> bool:
         return not self == other
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __repr__(self) -> str:
         self._load()

@@ -247,7 +247,8 @@ class URLResolver:
         match = matcher.resolve(path)
         if match is None:
             return self._resolve_nested(path)
-        return match
+        result: ResolverMatch = match
+        return result
 
     def _build_matcher(self) -> Any:
         from microdj.urls.matcher import Matcher
@@ -260,7 +261,8 @@ class URLResolver:
 
         The handler binds it once at start-up to skip this wrapper on every request.
         """
-        return (self._matcher or self._build_matcher()).resolve
+        result: Callable[[str], ResolverMatch | None] = (self._matcher or self._build_matcher()).resolve
+        return result
 
     def _resolve_nested(self, path: str) -> ResolverMatch:
         """Django's level-by-level resolution, with the full ``tried`` list."""

@@ -151,7 +151,9 @@ def _to_url(subs: dict[str, Any], converters: dict[str, Any]) -> dict[str, Any] 
     return text
 
 
-def _no_match_message(lookup_view: Any, possibilities: list[Possibility], args: tuple, kwargs: dict) -> str:
+def _no_match_message(
+    lookup_view: Any, possibilities: list[Possibility], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> str:
     module = getattr(lookup_view, "__module__", None)
     name = getattr(lookup_view, "__name__", None)
     view = f"{module}.{name}" if module is not None and name is not None else lookup_view

@@ -32,7 +32,8 @@ def get_callable(lookup_view: Any) -> Callable[..., Any]:
     Raises ImportError or ViewDoesNotExist, as Django does.
     """
     if callable(lookup_view):
-        return lookup_view
+        given: Callable[..., Any] = lookup_view
+        return given
     if not isinstance(lookup_view, str):
         raise ViewDoesNotExist(f"'{lookup_view}' is not a callable or a dot-notation path")
     mod_name, func_name = get_mod_func(lookup_view)
@@ -48,7 +49,7 @@ def get_callable(lookup_view: Any) -> Callable[..., Any]:
             )
         raise
     try:
-        view = getattr(module, func_name)
+        view: Callable[..., Any] = getattr(module, func_name)
     except AttributeError:
         raise ViewDoesNotExist(
             f"Could not import '{lookup_view}'. View does not exist in module {mod_name}."

@@ -1,6 +1,8 @@
-"""Response caching headers (Cache-Control, Expires, Vary, ETag) and conditional responses (304/412).
+"""Response caching headers (Cache-Control, Expires, Vary, ETag).
 
-Same functions and answers as ``django.utils.cache`` (RFC 9110 Section 13 for preconditions).
+Same functions and answers as ``django.utils.cache``. Its ``get_conditional_response`` is
+``microdj.middleware.http.get_conditional_response`` here (over :mod:`microdj.http.conditional`), so that
+this module stays below the HTTP layer.
 """
 
 from __future__ import annotations
@@ -13,14 +15,9 @@ from hashlib import md5
 from typing import Any
 
 from microdj.conf import settings
-from microdj.http import HttpResponse, HttpResponseNotModified
-from microdj.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
-from microdj.utils.log import log_response
+from microdj.utils.http import http_date, quote_etag
 
 cc_delim_re = re.compile(r"\s*,\s*")
-
-# Headers a 304 keeps from the response it replaces (RFC 9110 Section 15.4.5, plus Last-Modified).
-_NOT_MODIFIED_KEPT = ("Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Last-Modified", "Vary")
 
 
 def _directive(field: str) -> tuple[str, Any]:
@@ -58,7 +55,7 @@ def patch_cache_control(response: Any, **kwargs: Any) -> None:
             cc[name].add(value)
         else:
             cc[name] = value
-    rendered = []
+    rendered: list[str] = []
     for name, values in cc.items():
         if isinstance(values, set):
             # A bare no-cache covers every field-named one.
@@ -84,94 +81,6 @@ def set_response_etag(response: Any) -> Any:
     if not response.streaming and response.content:
         response.headers["ETag"] = quote_etag(md5(response.content, usedforsecurity=False).hexdigest())
     return response
-
-
-def _precondition_failed(request: Any) -> HttpResponse:
-    response = HttpResponse(status=412)
-    log_response("Precondition Failed: %s", request.path, response=response, request=request)
-    return response
-
-
-def _not_modified(request: Any, response: Any = None) -> HttpResponseNotModified:
-    new_response = HttpResponseNotModified()
-    if response:
-        for header in _NOT_MODIFIED_KEPT:
-            if header in response:
-                new_response.headers[header] = response.headers[header]
-        # Cookies travel with a 304 too.
-        new_response.cookies = response.cookies
-    return new_response
-
-
-def get_conditional_response(
-    request: Any, etag: str | None = None, last_modified: int | None = None, response: Any = None
-) -> Any:
-    """Return a 304 or 412 response when the request's preconditions say so, else ``response``.
-
-    ``etag`` is a quoted ETag and ``last_modified`` a timestamp of the current representation; only
-    2xx responses are replaced.
-    """
-    if response and not (200 <= response.status_code < 300):
-        return response
-    meta = request.META
-    if_match = parse_etags(meta.get("HTTP_IF_MATCH", ""))
-    if_unmodified_since = meta.get("HTTP_IF_UNMODIFIED_SINCE")
-    if_unmodified_since = if_unmodified_since and parse_http_date_safe(if_unmodified_since)
-    if_none_match = parse_etags(meta.get("HTTP_IF_NONE_MATCH", ""))
-    if_modified_since = meta.get("HTTP_IF_MODIFIED_SINCE")
-    if_modified_since = if_modified_since and parse_http_date_safe(if_modified_since)
-    safe = request.method in ("GET", "HEAD")
-
-    if if_match and not _if_match_passes(etag, if_match):
-        return _precondition_failed(request)
-    if (
-        not if_match
-        and if_unmodified_since
-        and not _if_unmodified_since_passes(last_modified, if_unmodified_since)
-    ):
-        return _precondition_failed(request)
-    if if_none_match and not _if_none_match_passes(etag, if_none_match):
-        return _not_modified(request, response) if safe else _precondition_failed(request)
-    if (
-        not if_none_match
-        and if_modified_since
-        and safe
-        and not _if_modified_since_passes(last_modified, if_modified_since)
-    ):
-        return _not_modified(request, response)
-    return response
-
-
-def _if_match_passes(target_etag: str | None, etags: list[str]) -> bool:
-    """RFC 9110 Section 13.1.1: a strong comparison; ``*`` matches any current representation."""
-    if not target_etag:
-        return False
-    if etags == ["*"]:
-        return True
-    if target_etag.startswith("W/"):
-        return False
-    return target_etag in etags
-
-
-def _if_unmodified_since_passes(last_modified: int | None, if_unmodified_since: int) -> bool:
-    """RFC 9110 Section 13.1.4."""
-    return bool(last_modified and last_modified <= if_unmodified_since)
-
-
-def _if_none_match_passes(target_etag: str | None, etags: list[str]) -> bool:
-    """RFC 9110 Section 13.1.2: a weak comparison; ``*`` matches any current representation."""
-    if not target_etag:
-        return True
-    if etags == ["*"]:
-        return False
-    # Weak comparison: drop W/ markers (stripped as characters, giving Django's answers).
-    target = target_etag.strip("W/")
-    return target not in (etag.strip("W/") for etag in etags)
-
-
-def _if_modified_since_passes(last_modified: int | None, if_modified_since: int) -> bool:
-    """RFC 9110 Section 13.1.3."""
-    return not last_modified or last_modified > if_modified_since
 
 
 def patch_response_headers(response: Any, cache_timeout: int | float | None = None) -> None:
@@ -207,3 +116,98 @@ def has_vary_header(response: Any, header_query: str) -> bool:
         return False
     present = {header.lower().strip() for header in cc_delim_re.split(response.headers["Vary"])}
     return header_query.lower().strip() in present
+
+
+# ------------------------------------------------------------------------------------- page cache keys
+# The page cache (cache_page, the cache middleware) stores two entries per URL: the header list (which
+# request headers the response varies on, learned from its Vary header) and, keyed by the values of those
+# headers, the page itself. Same key layout and hashing as Django, without its locale/time-zone suffix
+# (microdj has no i18n).
+
+
+def _generate_cache_key(request: Any, method: str, headerlist: list[str], key_prefix: str) -> str:
+    """The page key: prefix, method, the URL's MD5 and an MD5 over the values of ``headerlist``."""
+    ctx = md5(usedforsecurity=False)
+    for header in headerlist:
+        value = request.META.get(header)
+        # An absent header must not share a key with an empty one (RFC 9111 Section 4.1): a marker that
+        # no header value can produce.
+        ctx.update(b"-," if value is None else value.encode())
+    url = md5(request.build_absolute_uri().encode("ascii"), usedforsecurity=False)
+    return f"views.decorators.cache.cache_page.{key_prefix}.{method}.{url.hexdigest()}.{ctx.hexdigest()}"
+
+
+def _generate_cache_header_key(key_prefix: str, request: Any) -> str:
+    """The key of the URL's header list."""
+    url = md5(request.build_absolute_uri().encode("ascii"), usedforsecurity=False)
+    return f"views.decorators.cache.cache_header.{key_prefix}.{url.hexdigest()}"
+
+
+def _page_cache(cache: Any) -> Any:
+    if cache is not None:
+        return cache
+    from microdj.core.cache import caches
+
+    return caches[settings.CACHE_MIDDLEWARE_ALIAS]
+
+
+def _headerlist(response: Any) -> list[str]:
+    if not response.has_header("Vary"):
+        return []
+    return sorted("HTTP_" + h.upper().replace("-", "_") for h in cc_delim_re.split(response.headers["Vary"]))
+
+
+def get_cache_key(request: Any, key_prefix: str | None = None, method: str = "GET", cache: Any = None) -> Any:
+    """The page key for ``request`` from the stored header list, or None when no list is stored yet."""
+    if key_prefix is None:
+        key_prefix = settings.CACHE_MIDDLEWARE_KEY_PREFIX
+    headerlist = _page_cache(cache).get(_generate_cache_header_key(key_prefix, request))
+    if headerlist is None:
+        return None
+    return _generate_cache_key(request, method, headerlist, key_prefix)
+
+
+async def aget_cache_key(
+    request: Any, key_prefix: str | None = None, method: str = "GET", cache: Any = None
+) -> Any:
+    """Async get_cache_key() (the cache's async client)."""
+    if key_prefix is None:
+        key_prefix = settings.CACHE_MIDDLEWARE_KEY_PREFIX
+    headerlist = await _page_cache(cache).aget(_generate_cache_header_key(key_prefix, request))
+    if headerlist is None:
+        return None
+    return _generate_cache_key(request, method, headerlist, key_prefix)
+
+
+def learn_cache_key(
+    request: Any,
+    response: Any,
+    cache_timeout: int | None = None,
+    key_prefix: str | None = None,
+    cache: Any = None,
+) -> str:
+    """Store the header list named by the response's Vary for the URL; return the page key to store under."""
+    if key_prefix is None:
+        key_prefix = settings.CACHE_MIDDLEWARE_KEY_PREFIX
+    if cache_timeout is None:
+        cache_timeout = settings.CACHE_MIDDLEWARE_SECONDS
+    headerlist = _headerlist(response)
+    _page_cache(cache).set(_generate_cache_header_key(key_prefix, request), headerlist, cache_timeout)
+    return _generate_cache_key(request, request.method, headerlist, key_prefix)
+
+
+async def alearn_cache_key(
+    request: Any,
+    response: Any,
+    cache_timeout: int | None = None,
+    key_prefix: str | None = None,
+    cache: Any = None,
+) -> str:
+    """Async learn_cache_key() (the cache's async client)."""
+    if key_prefix is None:
+        key_prefix = settings.CACHE_MIDDLEWARE_KEY_PREFIX
+    if cache_timeout is None:
+        cache_timeout = settings.CACHE_MIDDLEWARE_SECONDS
+    headerlist = _headerlist(response)
+    await _page_cache(cache).aset(_generate_cache_header_key(key_prefix, request), headerlist, cache_timeout)
+    return _generate_cache_key(request, request.method, headerlist, key_prefix)

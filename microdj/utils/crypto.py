@@ -20,7 +20,7 @@ class InvalidAlgorithm(ValueError):
 
 def get_secret_key() -> str | bytes:
     """Return settings.SECRET_KEY, raising ImproperlyConfigured when it is empty (as Django does)."""
-    key = settings.SECRET_KEY
+    key: str | bytes = settings.SECRET_KEY
     if not key:
         raise ImproperlyConfigured("The SECRET_KEY setting must not be empty.")
     return key

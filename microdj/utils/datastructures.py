@@ -37,7 +37,7 @@ class OrderedSet:
         return iter(self.dict)
 
     def __reversed__(self) -> Iterator[Any]:
-        return reversed(self.dict)
+        return reversed(self.dict.keys())
 
     def __contains__(self, item: object) -> bool:
         return item in self.dict
@@ -57,7 +57,7 @@ class MultiValueDictKeyError(KeyError):
     """A key missing from a MultiValueDict."""
 
 
-class MultiValueDict(dict):
+class MultiValueDict(dict[Any, Any]):
     """A dict mapping each key to a list of values; plain item access gives the last value."""
 
     def __init__(self, key_to_list_mapping: Any = ()) -> None:
@@ -197,7 +197,7 @@ class MultiValueDict(dict):
 _getitem = MultiValueDict.__getitem__
 
 
-class ImmutableList(tuple):
+class ImmutableList(tuple[Any, ...]):
     """A tuple whose list-style mutation methods raise AttributeError with ``warning``."""
 
     warning: str
@@ -226,7 +226,7 @@ class ImmutableList(tuple):
     reverse = complain
 
 
-class CaseInsensitiveMapping(Mapping):
+class CaseInsensitiveMapping(Mapping[str, Any]):
     """A read-only mapping with case-insensitive string keys that keeps their original case."""
 
     def __init__(self, data: Any) -> None:
@@ -263,7 +263,7 @@ class CaseInsensitiveMapping(Mapping):
     def _unpack_items(data: Any) -> Iterator[tuple[str, Any]]:
         """Yield ``(key, value)`` pairs from a mapping or an iterable of pairs, validating the pairs."""
         # PERF: the plain dict test comes first; it avoids the slower ABC instance check.
-        if isinstance(data, dict) or isinstance(data, Mapping):
+        if isinstance(data, dict) or isinstance(data, Mapping):  # noqa: SIM101
             yield from data.items()
             return
         for index, pair in enumerate(data):

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial, update_wrapper, wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
+if TYPE_CHECKING:
+    _ClassMethod = classmethod[Any, ..., Any]
+else:  # classmethod cannot be subscripted at run time before Python 3.12
+    _ClassMethod = classmethod
 
-class classonlymethod(classmethod):
+
+class classonlymethod(_ClassMethod):  # noqa: N801 - Django's name
     """A classmethod that refuses to be called through an instance."""
 
     def __get__(self, instance: Any, cls: type | None = None) -> Any:
@@ -78,7 +83,8 @@ def decorator_from_middleware_with_args(middleware_class: type) -> Callable[...,
 
 def decorator_from_middleware(middleware_class: type) -> Callable[..., Any]:
     """Return a view decorator applying ``middleware_class`` (built with no extra arguments) to one view."""
-    return make_middleware_decorator(middleware_class)()
+    result: Callable[..., Any] = make_middleware_decorator(middleware_class)()
+    return result
 
 
 def make_middleware_decorator(middleware_class: type) -> Callable[..., Any]:
@@ -93,7 +99,7 @@ def make_middleware_decorator(middleware_class: type) -> Callable[..., Any]:
             process_template_response = getattr(middleware, "process_template_response", None)
             process_response = getattr(middleware, "process_response", None)
 
-            def before(request: Any, args: tuple, kwargs: dict) -> Any:
+            def before(request: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
                 if process_request is not None:
                     result = process_request(request)
                     if result is not None:
@@ -126,29 +132,31 @@ def make_middleware_decorator(middleware_class: type) -> Callable[..., Any]:
 
             if iscoroutinefunction(view_func):
 
+                @wraps(view_func)
                 async def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
                     result = before(request, args, kwargs)
                     if result is not None:
                         return result
                     try:
                         response = await view_func(request, *args, **kwargs)
-                    except Exception as exc:
+                    except Exception as exc:  # noqa: BLE001 - process_exception() decides, as in the chain
                         return on_error(request, exc)
                     return after(request, response)
 
             else:
 
+                @wraps(view_func)
                 def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
                     result = before(request, args, kwargs)
                     if result is not None:
                         return result
                     try:
                         response = view_func(request, *args, **kwargs)
-                    except Exception as exc:
+                    except Exception as exc:  # noqa: BLE001 - process_exception() decides, as in the chain
                         return on_error(request, exc)
                     return after(request, response)
 
-            return wraps(view_func)(_view_wrapper)
+            return _view_wrapper
 
         return _decorator
 

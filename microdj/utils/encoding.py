@@ -176,7 +176,7 @@ def get_system_encoding() -> str:
     try:
         encoding = locale.getlocale()[1] or "ascii"
         codecs.lookup(encoding)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure means the locale's encoding is unusable
         encoding = "ascii"
     return encoding
 

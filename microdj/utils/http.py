@@ -140,7 +140,7 @@ def parse_http_date_safe(date: str) -> int | None:
     """Like parse_http_date(), but return None when ``date`` is invalid."""
     try:
         return parse_http_date(date)
-    except Exception:
+    except Exception:  # noqa: BLE001 - "invalid" is whatever parse_http_date() refuses, as in Django
         return None
 
 
@@ -264,7 +264,7 @@ def parse_header_parameters(line: str) -> tuple[str, dict[str, str]]:
 
 # A main value followed only by plain ``; name=token`` parameters: what nearly every Content-Type is (a
 # browser's multipart boundary included). Such lines need no quoting or RFC 2231 rules.
-_TOKEN = r"[-!#$&+.^_`|~0-9A-Za-z]+"
+_TOKEN = r"[-!#$&+.^_`|~0-9A-Za-z]+"  # noqa: S105 - an RFC 9110 token, not a secret
 _SIMPLE_PARAMETERS = re.compile(
     rf"[ \t]*([-!#$%&'*+.^_`|~/0-9A-Za-z]+)[ \t]*((?:;[ \t]*{_TOKEN}={_TOKEN}[ \t]*)+)"
 )
@@ -284,7 +284,8 @@ def _parse_parameters(line: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         return simple[1].lower(), tuple(found.items())
     message = Message()
     message["content-type"] = line
-    params = message.get_params()
+    # An RFC 2231 value comes as a (charset, language, value) tuple, which the stubs do not say.
+    params: list[tuple[str, Any]] = message.get_params() or []
     key = params.pop(0)[0].lower()
     parsed: dict[str, str] = {}
     for name, value in params:

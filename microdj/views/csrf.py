@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 from microdj.conf import settings
 from microdj.http import HttpResponseForbidden
 from microdj.middleware.csrf import REASON_NO_CSRF_COOKIE, REASON_NO_REFERER
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -40,7 +43,7 @@ _DEBUG_HELP = (
 
 
 def csrf_failure(
-    request: Any, reason: str = "", template_name: str = "403_csrf.html"
+    request: HttpRequest, reason: str = "", template_name: str = "403_csrf.html"
 ) -> HttpResponseForbidden:
     """Answer a request that failed CSRF checks with 403; the reason is shown when DEBUG is on.
 

@@ -38,7 +38,16 @@ def test_every_scenario_answers_as_expected(framework):
         out, err = child.communicate(timeout=60)
         assert child.returncode == 0, err
         checks.update(json.loads(out.strip().splitlines()[-1])["checks"])
-    assert checks == {scenario.name: None for scenario in SCENARIOS}
+    assert checks == {scenario.name: None for scenario in SCENARIOS if scenario.runs_on(framework.slug)}
+
+
+def test_page_scenarios_check_a_part_of_the_body_and_the_length():
+    page, small = BY_NAME["template page (10 vars, 20 rows)"], BY_NAME["static file (16 KiB)"]
+    assert page.check(200, b"..." + page.contains + b"...") is None
+    assert "expected" in page.check(200, b"<html></html>")
+    assert small.check(200, bytes(16 * 1024)) is None
+    assert "16384 bytes" in small.check(200, b"short")
+    assert page.runs_on("starlette") and not page.runs_on("falcon") and BY_NAME["plaintext"].runs_on("falcon")
 
 
 def test_scenario_check_rejects_wrong_answers():

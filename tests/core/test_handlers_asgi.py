@@ -9,7 +9,7 @@ import pytest
 from microdj.asgi import get_asgi_application
 from microdj.conf import settings
 from microdj.core.handlers.asgi import ASGIHandler
-from tests.asgi_helpers import call, header, make_scope
+from tests.support.asgi import call, header, make_scope
 
 
 @pytest.fixture(scope="module")
@@ -176,8 +176,8 @@ def test_root_path_is_stripped_on_segment_boundary(app):
 
 
 def test_other_scope_types_are_refused(app):
-    with pytest.raises(ValueError, match="websocket"):
-        asyncio.run(app({"type": "websocket"}, None, None))
+    with pytest.raises(ValueError, match="webtransport"):
+        asyncio.run(app({"type": "webtransport"}, None, None))
 
 
 def test_lifespan_runs_hooks():

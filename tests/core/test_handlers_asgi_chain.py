@@ -10,9 +10,9 @@ import pytest
 
 from microdj.asgi import get_asgi_application
 from microdj.test import override_settings
-from tests.asgi_helpers import acall, call, make_scope
 from tests.core import urls_middleware
 from tests.core.chain_support import MW, URLCONF, clear_events, client_for, get  # noqa: F401
+from tests.support.asgi import acall, call, make_scope
 
 # -- the ASGI layer around the chain (asgi.py): lifespan hooks, headers, other entry points -------------
 

@@ -10,7 +10,6 @@ import pytest
 from microdj.asgi import get_asgi_application
 from microdj.core.exceptions import ImproperlyConfigured
 from microdj.test import override_settings
-from tests.asgi_helpers import call
 from tests.core import urls_middleware
 from tests.core.chain_support import (  # noqa: F401 - clear_events is an autouse fixture
     ASYNC_PATH_HOOKS,
@@ -22,6 +21,7 @@ from tests.core.chain_support import (  # noqa: F401 - clear_events is an autous
     get,
 )
 from tests.core.middleware_samples import EVENTS, event, labels
+from tests.support.asgi import call
 
 # -- process_exception ---------------------------------------------------------------------------------------
 

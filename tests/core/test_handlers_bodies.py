@@ -11,8 +11,8 @@ import pytest
 
 from microdj.http.multipartparser import MAX_PART_HEADER_COUNT, MAX_PART_HEADER_SIZE
 from microdj.test import AsyncClient, Client, override_settings
-from tests.core.bodies_support import Exchange, app_fixture, run
 from tests.core.urls_bodies import EVENTS
+from tests.support.bodies import Exchange, app_fixture, run
 
 BOUNDARY = b"xYzZy"
 MULTIPART = [(b"content-type", b"multipart/form-data; boundary=" + BOUNDARY)]

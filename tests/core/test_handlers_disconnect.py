@@ -21,9 +21,9 @@ from microdj.core.handlers.disconnect import (
 from microdj.core.signals import request_finished
 from microdj.http import HttpRequest
 from microdj.test import override_settings
-from tests.asgi_helpers import make_scope
-from tests.core.bodies_support import Exchange, app_fixture, run
 from tests.core.urls_bodies import EVENTS, SYNC_DONE
+from tests.support.asgi import make_scope
+from tests.support.bodies import Exchange, app_fixture, run
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from microdj.core.handlers import streaming
 from microdj.core.handlers.streaming import _Stop, send_streaming_response
 from microdj.http import HttpRequest, StreamingHttpResponse
 from microdj.test import AsyncClient, Client
-from tests.core.bodies_support import Exchange, app_fixture, body_chunks, run
 from tests.core.urls_bodies import EVENTS
+from tests.support.bodies import Exchange, app_fixture, body_chunks, run
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_sync_iterator_runs_in_worker_threads_not_on_the_loop(app):
     async def main():
         loop_threads.append(threading.get_ident())
         exchange = Exchange()
-        from tests.asgi_helpers import make_scope
+        from tests.support.asgi import make_scope
 
         await exchange.run(app, make_scope("GET", "/stream/sync/", query=b"n=4"))
         return exchange
@@ -229,7 +229,7 @@ def test_stop_helpers():
 
 
 def _scope():
-    from tests.asgi_helpers import make_scope
+    from tests.support.asgi import make_scope
 
     return make_scope("GET", "/")
 

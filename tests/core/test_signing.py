@@ -188,7 +188,7 @@ def test_dumps_loads_max_age(clock):
 
 def test_dumps_tampered_payload():
     signed = signing.dumps([1, 2, 3], key=KEY)
-    payload, rest = signed.split(":", 1)
+    _payload, rest = signed.split(":", 1)
     forged = signing.b64_encode(b"[1,2,4]").decode() + ":" + rest
     with pytest.raises(signing.BadSignature):
         signing.loads(forged, key=KEY)

@@ -302,7 +302,7 @@ def test_fromkeys() -> None:
     m = QueryDict.fromkeys(["a"], mutable=True)
     m["z"] = "1"
     assert m.getlist("z") == ["1"]
-    assert list(m.lists()) == list(DjangoQueryDict.fromkeys(["a", "z"]).lists())[:1] + [("z", ["1"])]
+    assert list(m.lists()) == [*list(DjangoQueryDict.fromkeys(["a", "z"]).lists())[:1], ("z", ["1"])]
 
 
 # --- copies and pickling ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from microdj.core.exceptions import (
 )
 from microdj.http.hosts import split_domain_port
 from microdj.http.request import HttpHeaders, HttpRequest, RawPostDataException
-from tests.asgi_helpers import make_scope
+from tests.support.asgi import make_scope
 
 
 def receiver(*chunks, disconnect=False):
@@ -268,7 +268,7 @@ def test_body_limits(monkeypatch):
     )
     with pytest.raises(RequestDataTooBig):
         request.body  # noqa: B018
-    chunked = post_headers(b"text/plain") + [(b"transfer-encoding", b"chunked")]
+    chunked = [*post_headers(b"text/plain"), (b"transfer-encoding", b"chunked")]
     request = HttpRequest.from_scope(make_scope("POST", "/", headers=chunked), receiver(b"hel", b"lo"))
     assert request.has_body()
     with pytest.raises(RequestDataTooBig):

@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("MICRODJ_SETTINGS_MODULE", "tests.load.settings_load")
 
-from microdj.asgi import get_asgi_application  # noqa: E402 - settings module first
+from microdj.asgi import get_asgi_application
 
 application = get_asgi_application()

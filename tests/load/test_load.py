@@ -117,7 +117,7 @@ PARTIAL_UPLOAD = (
 
 async def drop_mid_upload(port: int, i: int) -> None:
     """Send the start of a 200 KB upload (enough to open a temp file), then vanish."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    _reader, writer = await asyncio.open_connection("127.0.0.1", port)
     path = "/upload/" if i % 2 else "/aupload/"
     writer.write(multipart_head(port, path, 200_000) + PARTIAL_UPLOAD)
     await writer.drain()
@@ -215,10 +215,8 @@ async def hang_then_leave(port: int, hung: int) -> list[int]:
         await writer.drain()
         connections.append((reader, writer))
     await asyncio.sleep(0.2)
-    statuses = []
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-        for _ in range(20):
-            statuses.append((await client.get("/")).status_code)
+        statuses = [(await client.get("/")).status_code for _ in range(20)]
     for _, writer in connections:
         writer.close()
     return statuses
@@ -227,6 +225,6 @@ async def hang_then_leave(port: int, hung: int) -> list[int]:
 def test_hanging_views_do_not_block_others(uvicorn_server: Any, baseline: int) -> None:
     statuses = asyncio.run(hang_then_leave(uvicorn_server.port, 10))
     assert statuses == [200] * 20
-    fds, leftovers = settle(uvicorn_server, baseline)
+    fds, _leftovers = settle(uvicorn_server, baseline)
     assert fds <= baseline + FD_SLACK
     healthy(uvicorn_server)

@@ -57,7 +57,7 @@ SERVERS: list[tuple[str, str, Command, bool]] = [
 
 @pytest.fixture(params=SERVERS, ids=[server[0] for server in SERVERS])
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    name, module, command, takes_fd = request.param
+    _name, module, command, takes_fd = request.param
     if importlib.util.find_spec(module) is None:
         pytest.skip(f"{module} is not installed (pip install {module}; it belongs in the dev extra)")
     if takes_fd:

@@ -28,7 +28,7 @@ from django.test.utils import override_settings as django_override_settings
 
 from microdj.asgi import get_asgi_application
 from microdj.test.utils import override_settings
-from tests.asgi_helpers import acall, make_scope
+from tests.support.asgi import acall, make_scope
 
 URLCONFS = {"django": "tests.parity.dj_urls", "microdj": "tests.parity.mdj_urls"}
 MAX_AGE = re.compile(r"Max-Age=(\d+)")
@@ -40,11 +40,13 @@ COMPARED: list[str] = []
 
 
 def for_framework(value: Any, prefix: str) -> Any:
-    """``value`` with every "{fw}" in its strings replaced by ``prefix`` (lists and tuples recursed)."""
+    """``value`` with every "{fw}" in its strings replaced by ``prefix`` (lists, tuples, dicts recursed)."""
     if isinstance(value, str):
         return value.replace("{fw}", prefix)
     if isinstance(value, list | tuple):
         return type(value)(for_framework(item, prefix) for item in value)
+    if isinstance(value, dict):
+        return {key: for_framework(item, prefix) for key, item in value.items()}
     return value
 
 
@@ -79,8 +81,9 @@ def normalise(result: dict[str, Any], mask_cookies: Sequence[str] = ()) -> Answe
     cookies: dict[str, str] = {}
     for raw_name, raw_value in result["headers"]:
         name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
-        for stamp in HTTP_DATE.findall(value):
-            dates.append(email.utils.parsedate_to_datetime(stamp).timestamp())
+        dates.extend(
+            email.utils.parsedate_to_datetime(stamp).timestamp() for stamp in HTTP_DATE.findall(value)
+        )
         value = HTTP_DATE.sub("<date>", value)
         if name == "set-cookie":
             # Max-Age computed from an expires datetime may differ by a second, as the dates.

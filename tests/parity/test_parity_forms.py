@@ -83,11 +83,6 @@ MULTI_TYPE, MULTI = multipart(
     ],
 )
 FIELDS_TYPE, FIELDS_ONLY = multipart([("x", "1"), ("y", "line1\r\nline2"), ("x", "3")], [])
-# Known microdj differences in async views (reported to the lead; the handler decides what to receive).
-BODYLESS = (
-    "documented difference: a body sent with GET/HEAD/OPTIONS/TRACE is not received before an async view "
-    "runs (await request.aread() reads it); request.body raises SynchronousOnlyOperation; Django reads it"
-)
 LATIN_TYPE = "application/x-www-form-urlencoded; charset=latin-1"
 
 CASES = [
@@ -151,7 +146,10 @@ CASES = [
         chunk=3,
         length=False,
     ),
-    *body_case("raw-body-get", "/raw-body/", "text/plain", b"get body", method="GET", async_differs=BODYLESS),
+    *body_case("raw-body-get", "/raw-body/", "text/plain", b"get body", method="GET"),
+    *body_case("raw-body-get-chunked", "/raw-body/", "text/plain", b"chunked get", method="GET", chunk=4),
+    *body_case("raw-body-options", "/raw-body/", "text/plain", b"options body", method="OPTIONS"),
+    *body_case("json-body-get", "/json-body/", "application/json", b'{"q": [1, 2]}', method="GET"),
     *body_case("read-partial", "/read-body/", "text/plain", b"abcdefgh", twin=False),
     *body_case("read-partial-chunked", "/read-body/", "text/plain", b"abcdefgh", chunk=2, twin=False),
 ]

@@ -76,6 +76,7 @@ def frameworks(prefix: str) -> SimpleNamespace:
         dvary=mod("views.decorators.vary"),
         dcsrf=mod("views.decorators.csrf"),
         csrf=mod("middleware.csrf"),
+        messages=mod("contrib.messages"),
     )
 
 
@@ -505,6 +506,20 @@ def make_views(prefix: str) -> dict[str, Callable[..., Any]]:
             request.session.flush()
         return http.JsonResponse({"count": count, "empty": request.session.is_empty()})
 
+    @view("messages-add")
+    def messages_add(request: Any) -> Any:
+        # Texts that do not compress, long enough for a few to fill the cookie (the rest goes to the session).
+        for number in range(int(request.GET.get("n", "1"))):
+            text = "".join(f"{(number * 7919 + i * 104729) % 999983:06d}" for i in range(40))
+            fw.messages.add_message(request, (fw.messages.INFO, fw.messages.ERROR)[number % 2], text, "x")
+        fw.messages.debug(request, "not recorded at the default level")
+        return http.HttpResponse("added")
+
+    @view("messages-show")
+    def messages_show(request: Any) -> Any:
+        shown = [[m.level, m.message[:12], m.tags] for m in fw.messages.get_messages(request)]
+        return http.JsonResponse({"messages": shown, "level": fw.messages.get_level(request)})
+
     @view("session-read")
     def session_read(request: Any) -> Any:
         return http.JsonResponse({"count": request.session.get("count")})
@@ -611,6 +626,8 @@ def make_urlpatterns(prefix: str) -> list[Any]:
                 "csrf-exempt",
                 "session",
                 "session-read",
+                "messages-add",
+                "messages-show",
                 "big",
                 "stream",
             )

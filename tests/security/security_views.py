@@ -16,9 +16,9 @@ def make_urlpatterns(prefix: str) -> list[Any]:
     """The URLconf's ``urlpatterns`` for ``prefix`` ("django" or "microdj")."""
     http = import_module(f"{prefix}.http")
     urls = import_module(f"{prefix}.urls")
-    DisallowedRedirect = import_module(f"{prefix}.core.exceptions").DisallowedRedirect
+    DisallowedRedirect = import_module(f"{prefix}.core.exceptions").DisallowedRedirect  # noqa: N806
     url_has_allowed_host_and_scheme = import_module(f"{prefix}.utils.http").url_has_allowed_host_and_scheme
-    HttpResponse, JsonResponse, StreamingHttpResponse = (
+    HttpResponse, JsonResponse, StreamingHttpResponse = (  # noqa: N806
         http.HttpResponse,
         http.JsonResponse,
         http.StreamingHttpResponse,

@@ -9,7 +9,7 @@ import pytest
 from microdj.asgi import get_asgi_application
 from microdj.core.handlers.asgi import ASGIHandler
 from microdj.test import hooks
-from tests.asgi_helpers import acall, make_scope
+from tests.support.asgi import acall, make_scope
 
 
 @pytest.fixture(scope="module")

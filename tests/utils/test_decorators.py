@@ -56,7 +56,7 @@ def test_middleware_capability_markers() -> None:
 def test_classonlymethod() -> None:
     class Thing:
         @classonlymethod
-        def make(cls):
+        def make(cls):  # noqa: N805 - a class method
             return cls
 
     assert Thing.make() is Thing
@@ -136,7 +136,7 @@ def test_method_decorator_names_and_errors() -> None:
     decorator = method_decorator(add_header("X-A"))
     assert decorator.__name__ == "method_decorator(decorator)"
 
-    class Callable_:
+    class Callable_:  # noqa: N801 - the name the test expects in the repr
         def __call__(self, func):
             return func
 

@@ -1,6 +1,6 @@
 """Session errors (Django's ``django.contrib.sessions.exceptions``)."""
 
-from microdj.core.exceptions import BadRequest, SuspiciousOperation
+from microdj.core.exceptions import BadRequest, ServiceUnavailable, SuspiciousOperation
 
 
 class InvalidSessionKey(SuspiciousOperation):
@@ -13,3 +13,7 @@ class SuspiciousSession(SuspiciousOperation):
 
 class SessionInterrupted(BadRequest):
     """The session was deleted while the request was being processed."""
+
+
+class SessionUnavailable(ServiceUnavailable):
+    """The session store could not be reached: answered with 503."""

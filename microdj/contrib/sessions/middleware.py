@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
@@ -14,6 +14,9 @@ from microdj.contrib.sessions.backends.base import UpdateError
 from microdj.contrib.sessions.exceptions import SessionInterrupted
 from microdj.utils.cache import patch_vary_headers
 from microdj.utils.http import http_date
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest, HttpResponseBase
 
 
 class SessionMiddleware:
@@ -35,32 +38,32 @@ class SessionMiddleware:
         name = getattr(self.get_response, "__qualname__", type(self.get_response).__name__)
         return f"<{type(self).__qualname__} get_response={name}>"
 
-    def __call__(self, request: Any) -> Any:
+    def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
         self.process_request(request)
         return self.process_response(request, self.get_response(request))
 
-    async def __acall__(self, request: Any) -> Any:
+    async def __acall__(self, request: HttpRequest) -> Any:
         # PERF: process_request does no I/O (the store loads lazily), so it runs inline, without a thread hop.
         self.process_request(request)
         return await self.aprocess_response(request, await self.get_response(request))
 
-    def process_request(self, request: Any) -> None:
+    def process_request(self, request: HttpRequest) -> None:
         """Attach a session store for the session cookie (or a new, empty session)."""
         request.session = self.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
 
-    def _state(self, request: Any) -> tuple[bool, bool, bool] | None:
+    def _state(self, request: HttpRequest) -> tuple[bool, bool, bool] | None:
         try:
             session = request.session
             return session.accessed, session.modified, session.is_empty()
         except AttributeError:
             return None
 
-    def _must_delete(self, request: Any, empty: bool) -> bool:
+    def _must_delete(self, request: HttpRequest, empty: bool) -> bool:
         return empty and settings.SESSION_COOKIE_NAME in request.COOKIES
 
-    def _delete_cookie(self, response: Any) -> None:
+    def _delete_cookie(self, response: HttpResponseBase) -> None:
         response.delete_cookie(
             settings.SESSION_COOKIE_NAME,
             path=settings.SESSION_COOKIE_PATH,
@@ -69,12 +72,14 @@ class SessionMiddleware:
         )
         patch_vary_headers(response, ("Cookie",))
 
-    def _set_cookie(self, request: Any, response: Any, at_browser_close: bool, max_age: int | None) -> None:
+    def _set_cookie(
+        self, request: HttpRequest, response: HttpResponseBase, at_browser_close: bool, max_age: int | None
+    ) -> None:
         response.set_cookie(
             settings.SESSION_COOKIE_NAME,
             request.session.session_key,
             max_age=None if at_browser_close else max_age,
-            expires=None if at_browser_close else http_date(time.time() + max_age),  # type: ignore[operator]
+            expires=None if at_browser_close or max_age is None else http_date(time.time() + max_age),
             domain=settings.SESSION_COOKIE_DOMAIN,
             path=settings.SESSION_COOKIE_PATH,
             secure=settings.SESSION_COOKIE_SECURE or None,
@@ -82,7 +87,7 @@ class SessionMiddleware:
             samesite=settings.SESSION_COOKIE_SAMESITE,
         )
 
-    def _before_save(self, request: Any, response: Any) -> tuple[bool, bool]:
+    def _before_save(self, request: HttpRequest, response: HttpResponseBase) -> tuple[bool, bool]:
         """Everything but the save itself: return (must save, session was accessed).
 
         An emptied session deletes the cookie. A 5xx response saves nothing.
@@ -97,7 +102,7 @@ class SessionMiddleware:
         wanted = modified or settings.SESSION_SAVE_EVERY_REQUEST
         return bool(wanted and not empty and response.status_code < 500), accessed
 
-    def process_response(self, request: Any, response: Any) -> Any:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> Any:
         """Save a modified (or, with SESSION_SAVE_EVERY_REQUEST, any) non-empty session and set its cookie.
 
         Vary: Cookie is added whenever the session was accessed or the cookie changes.
@@ -116,7 +121,7 @@ class SessionMiddleware:
             patch_vary_headers(response, ("Cookie",))
         return response
 
-    async def aprocess_response(self, request: Any, response: Any) -> Any:
+    async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> Any:
         """Async process_response(), using the store's async methods."""
         must_save, accessed = self._before_save(request, response)
         if must_save:

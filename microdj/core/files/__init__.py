@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from io import UnsupportedOperation
 from types import TracebackType
-from typing import IO, Any, Self
+from typing import Any, Self
 
 __all__ = ["File"]
 
@@ -16,13 +16,14 @@ class File:
 
     DEFAULT_CHUNK_SIZE = 64 * 2**10
 
-    def __init__(self, file: IO[Any] | None, name: str | None = None) -> None:
-        self.file = file
+    def __init__(self, file: Any, name: str | None = None) -> None:
+        # Any file-like object: only the methods called are required of it.
+        self.file: Any = file
         if name is None:
             name = getattr(file, "name", None)
         self.name = name
         if hasattr(file, "mode"):
-            self.mode = file.mode
+            self.mode = self.file.mode
 
     def __str__(self) -> str:
         return self.name or ""
@@ -34,7 +35,7 @@ class File:
         return bool(self.name)
 
     def __len__(self) -> int:
-        return self.size
+        return int(self.size)
 
     @property
     def size(self) -> Any:
@@ -54,7 +55,7 @@ class File:
     def _find_size(self) -> int:
         file = self.file
         if hasattr(file, "size"):
-            return file.size
+            return int(file.size)
         path = getattr(file, "name", None)
         if isinstance(path, str | bytes | os.PathLike):
             try:
@@ -64,7 +65,7 @@ class File:
         if hasattr(file, "tell") and hasattr(file, "seek"):
             position = file.tell()
             file.seek(0, os.SEEK_END)
-            size = file.tell()
+            size: int = file.tell()
             file.seek(position)
             return size
         raise AttributeError("Unable to determine the file's size.")
@@ -82,7 +83,7 @@ class File:
 
     def multiple_chunks(self, chunk_size: int | None = None) -> bool:
         """True when chunks(chunk_size) would yield more than one piece."""
-        return self.size > (chunk_size or self.DEFAULT_CHUNK_SIZE)
+        return bool(self.size > (chunk_size or self.DEFAULT_CHUNK_SIZE))
 
     def __iter__(self) -> Iterator[Any]:
         """Yield the content line by line; a line ends at '\\n', '\\r\\n' or a lone '\\r'."""
@@ -152,11 +153,11 @@ class File:
         """Read one line from the underlying file."""
         return self.file.readline(*args)
 
-    def readlines(self, *args: Any) -> list[Any]:
+    def readlines(self, *args: Any) -> Any:
         """Read the remaining lines from the underlying file."""
         return self.file.readlines(*args)
 
-    def write(self, data: Any) -> int:
+    def write(self, data: Any) -> Any:
         """Write ``data`` to the underlying file."""
         return self.file.write(data)
 
@@ -164,15 +165,15 @@ class File:
         """Write each of ``lines`` to the underlying file."""
         self.file.writelines(lines)
 
-    def seek(self, *args: Any) -> int:
+    def seek(self, *args: Any) -> Any:
         """Move the position in the underlying file."""
         return self.file.seek(*args)
 
-    def tell(self) -> int:
+    def tell(self) -> Any:
         """Position in the underlying file."""
         return self.file.tell()
 
-    def truncate(self, *args: Any) -> int:
+    def truncate(self, *args: Any) -> Any:
         """Truncate the underlying file."""
         return self.file.truncate(*args)
 
@@ -180,10 +181,10 @@ class File:
         """Flush the underlying file."""
         self.file.flush()
 
-    def fileno(self) -> int:
+    def fileno(self) -> Any:
         """File descriptor of the underlying file."""
         return self.file.fileno()
 
-    def isatty(self) -> bool:
+    def isatty(self) -> Any:
         """True when the underlying file is a terminal."""
         return self.file.isatty()

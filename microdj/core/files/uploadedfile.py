@@ -75,12 +75,16 @@ class TemporaryUploadedFile(UploadedFile):
         # Keep a short alphanumeric extension only: the temporary name must stay short and plain.
         if len(ext) > _MAX_TEMP_SUFFIX_EXT or not ext[1:].isascii() or not ext[1:].isalnum():
             ext = ""
-        self.file = tempfile.NamedTemporaryFile(suffix=".upload" + ext, dir=settings.FILE_UPLOAD_TEMP_DIR)
+        # Open for the object's lifetime; close() deletes it.
+        self.file = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            suffix=".upload" + ext, dir=settings.FILE_UPLOAD_TEMP_DIR
+        )
         self.mode = self.file.mode
 
     def temporary_file_path(self) -> str:
         """Full path of the temporary file."""
-        return self.file.name
+        name: str = self.file.name
+        return name
 
     def close(self) -> None:
         """Close and delete the temporary file (a file already moved away is no error)."""

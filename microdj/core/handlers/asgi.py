@@ -1,7 +1,7 @@
 """``ASGIHandler``: the ASGI 3 application. Scope → request → middleware chain → response → ``send``.
 
-``http`` scopes are handled per request; ``lifespan`` runs the start-up and shut-down hooks; any other
-scope type is refused with a clear error.
+``http`` scopes are handled per request; ``websocket`` scopes by :mod:`microdj.websocket.handler`;
+``lifespan`` runs the start-up and shut-down hooks; any other scope type is refused with a clear error.
 """
 
 from __future__ import annotations
@@ -189,13 +189,17 @@ class ASGIHandler(BaseHandler):
         await self(scope, receive, send)
 
     async def handle_other(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Lifespan is handled; any other scope type is refused with a clear error."""
+        """Lifespan and WebSockets are handled; any other scope type is refused with a clear error."""
         if scope["type"] == "lifespan":
             await self.handle_lifespan(receive, send)
             return
+        if scope["type"] == "websocket":
+            from microdj.websocket.handler import handle_websocket
+
+            await handle_websocket(self, scope, receive, send, self._middleware_chain)
+            return
         raise ValueError(
-            f"microdj can only handle ASGI 'http' and 'lifespan' scopes, not {scope['type']!r}. "
-            "Route other protocols (e.g. websockets) to another ASGI application."
+            f"microdj can only handle ASGI 'http', 'websocket' and 'lifespan' scopes, not {scope['type']!r}."
         )
 
     # --------------------------------------------------------------------------------------- lifespan

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from inspect import isawaitable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from asgiref.sync import iscoroutinefunction
@@ -19,6 +20,7 @@ from asgiref.sync import iscoroutinefunction
 from microdj.conf import settings
 from microdj.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, RequestAborted
 from microdj.core.handlers.exception import response_for_exception
+from microdj.core.loading import import_middleware, root_resolver
 from microdj.guard.runner import ViewRunner, view_runner
 from microdj.http.response import HttpResponseBase
 from microdj.urls.resolvers import get_resolver
@@ -35,6 +37,8 @@ AsyncHandler = Callable[["HttpRequest"], Awaitable[HttpResponseBase]]
 SyncHandler = Callable[["HttpRequest"], HttpResponseBase]
 Hook = Callable[..., Any]
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
+_name = itemgetter(0)
 # How a process_view/process_exception hook is called from the async path.
 _ASYNC, _INLINE, _THREAD = "async", "inline", "thread"
 
@@ -57,7 +61,7 @@ class BaseHandler:
     """
 
     def __init__(self, async_safety: str | None = None) -> None:
-        self.resolver = get_resolver(settings.ROOT_URLCONF)
+        self.resolver = root_resolver(settings.ROOT_URLCONF)
         self._fast_resolve = self.resolver.fast_resolver()
         self.pool = WorkerPool(settings.SYNC_WORKER_THREADS)
         # PERF: is-this-view-async is decided once per view function, not per request.
@@ -76,11 +80,13 @@ class BaseHandler:
         self._view_middleware, self._exception_middleware = [], []
         self._template_response_middleware = []
         try:
-            self.resolver = get_resolver(settings.ROOT_URLCONF)
+            self.resolver = root_resolver(settings.ROOT_URLCONF)
             self._fast_resolve = self.resolver.fast_resolver()
             self.load_middleware()
         except Exception as error:
             problem = error
+            # The error views of a URLconf no longer in force must not answer: the defaults do.
+            self.resolver = None
 
             async def misconfigured(request: HttpRequest) -> HttpResponseBase:
                 raise problem
@@ -91,7 +97,7 @@ class BaseHandler:
     def load_middleware(self) -> None:
         """Build the chain from MIDDLEWARE, innermost first, adapting modes only at boundaries."""
         paths = list(settings.MIDDLEWARE)
-        factories = [(path, import_string(path)) for path in paths]
+        factories = [(path, import_middleware(path)) for path in paths]
         innermost_async = True
         if factories:
             innermost = factories[-1][1]
@@ -228,7 +234,9 @@ class BaseHandler:
         if view_is_async is None:
             view_is_async = self._learn_is_async(callback)
         view_middleware = self._view_middleware
-        if (view_is_async or view_middleware) and request.method not in _BODYLESS_METHODS:
+        if (view_is_async or view_middleware) and (
+            request.method not in _BODYLESS_METHODS or _declares_body(request)
+        ):
             # Hooks (e.g. CSRF reading POST) and async views may read the body with Django's sync API.
             prefetch = self._prefetch_body(request)
             if prefetch is not None:
@@ -307,7 +315,7 @@ class BaseHandler:
         return response
 
     async def _call_async_view(self, request: HttpRequest, match: ResolverMatch) -> Any:
-        if request.method not in _BODYLESS_METHODS:
+        if request.method not in _BODYLESS_METHODS or _declares_body(request):
             prefetch = self._prefetch_body(request)
             if prefetch is not None:
                 await prefetch
@@ -318,7 +326,8 @@ class BaseHandler:
         """What to await so that the body is received before an async view runs (None: nothing to do).
 
         Then Django's sync ``body``/``POST`` work in the view. Called for methods that carry a body (not GET,
-        HEAD, OPTIONS, TRACE), declared or not: without a Content-Length (HTTP/2) the first message tells.
+        HEAD, OPTIONS, TRACE), declared or not: without a Content-Length (HTTP/2) the first message tells;
+        for those four when they declare one (Content-Length or Transfer-Encoding), as a sync view reads it.
         A body whose declared length is over DATA_UPLOAD_MAX_MEMORY_SIZE is left unread; reading it later
         raises RequestDataTooBig, as in Django.
         """
@@ -366,13 +375,19 @@ class BaseHandler:
 
         An error while rendering goes through the process_exception hooks.
         """
-        for hook in self._template_response_middleware:
+        # render() in an async view answers an AsyncRenderResponse: rendered, but not a template response.
+        finish = getattr(response, "finish_render", None)
+        for hook in self._template_response_middleware if finish is None else ():
             result = hook(request, response)
             response = await result if iscoroutinefunction(hook) else result
             if not isinstance(response, HttpResponseBase):
                 self._refuse(response, hook, "process_template_response")
         try:
-            if iscoroutinefunction(response.render):
+            if finish is not None:
+                rendered = await finish()
+            elif getattr(response, "render_on_loop", False):  # made in async code: render_async() on the loop
+                rendered = await response.arender()
+            elif iscoroutinefunction(response.render):
                 rendered = await response.render()
             else:
                 rendered = await self.pool.run(response.render)
@@ -405,6 +420,13 @@ class BaseHandler:
         raise ValueError(
             f"{name} didn't return an HttpResponse object. It returned a {type(response).__name__} instead."
         )
+
+
+def _declares_body(request: HttpRequest) -> bool:
+    """Whether a GET, HEAD, OPTIONS or TRACE request declares a body (Content-Length or Transfer-Encoding)."""
+    # PERF: asked for each such request to an async view; the header names are scanned in C (about 2k
+    # instructions on a 3-header GET), and the request's own body state is read only when one is named.
+    return not _BODY_HEADERS.isdisjoint(map(_name, request.scope.get("headers", ()))) and request.has_body()
 
 
 def _call_view(

@@ -1,8 +1,9 @@
 """Turning an exception raised while handling a request into a response, as Django does.
 
 ``Http404`` → 404, ``PermissionDenied`` → 403, ``BadRequest``/``SuspiciousOperation`` → 400 (logged to
-``microdj.security.<Name>``), ``RequestDataTooBig`` → 413, ``RequestTimeout`` → 408, anything else → 500
-logged to ``microdj.request``. ``RequestAborted`` (the client went away) gets no response at all.
+``microdj.security.<Name>``), ``RequestDataTooBig`` → 413, ``RequestTimeout`` → 408,
+``ServiceUnavailable`` (an unreachable session store, say) → 503, anything else → 500 logged to
+``microdj.request``. ``RequestAborted`` (the client went away) gets no response at all.
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ def response_for_exception(
     elif isinstance(error, exc.RequestDataTooBig):
         response = HttpResponse("413 Payload too large", status=413, content_type="text/plain")
         _log_security(error, request, response)
+    elif isinstance(error, exc.ServiceUnavailable):
+        response = HttpResponse("503 Service Unavailable", status=503, content_type="text/plain")
+        log_response("Service Unavailable: %s (%s)", request.path, error, response=response, request=request)
     elif isinstance(error, exc.RequestTimeout):
         response = HttpResponse("408 Request Timeout", status=408, content_type="text/plain")
         log_response("Request Timeout: %s", request.path, response=response, request=request)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction
 
 from microdj.middleware.csrf import CsrfViewMiddleware, get_token
 from microdj.utils.decorators import decorator_from_middleware
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest
 
 
 def _body_first(decorator: Callable[..., Any], name: str, doc: str) -> Callable[..., Any]:
@@ -21,9 +24,10 @@ def _body_first(decorator: Callable[..., Any], name: str, doc: str) -> Callable[
     def apply(view_func: Callable[..., Any]) -> Callable[..., Any]:
         decorated = decorator(view_func)
         if not iscoroutinefunction(view_func):
-            return decorated
+            result: Callable[..., Any] = decorated
+            return result
 
-        async def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        async def _view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             apost = getattr(request, "apost", None)
             if request.method == "POST" and apost is not None:
                 await apost()
@@ -46,7 +50,7 @@ csrf_protect = _body_first(
 class _EnsureCsrfToken(CsrfViewMiddleware):
     """CsrfViewMiddleware that never rejects: the token machinery only."""
 
-    def _reject(self, request: Any, reason: str) -> None:
+    def _reject(self, request: HttpRequest, reason: str) -> None:
         return None
 
 
@@ -60,10 +64,12 @@ requires_csrf_token = _body_first(
 class _EnsureCsrfCookie(CsrfViewMiddleware):
     """CsrfViewMiddleware that never rejects and always sends the CSRF cookie."""
 
-    def _reject(self, request: Any, reason: str) -> None:
+    def _reject(self, request: HttpRequest, reason: str) -> None:
         return None
 
-    def process_view(self, request: Any, callback: Any, callback_args: Any, callback_kwargs: Any) -> Any:
+    def process_view(
+        self, request: HttpRequest, callback: Any, callback_args: Any, callback_kwargs: Any
+    ) -> Any:
         result = super().process_view(request, callback, callback_args, callback_kwargs)
         # Using the token makes process_response send the cookie.
         get_token(request)
@@ -79,15 +85,18 @@ ensure_csrf_cookie = _body_first(
 
 def csrf_exempt(view_func: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a view as exempt from CsrfViewMiddleware's checks (returns a new function, sync or async)."""
+    _view_wrapper: Callable[..., Any]  # a function, sync or async as view_func is
     if iscoroutinefunction(view_func):
 
-        async def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        async def _async_view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             return await view_func(request, *args, **kwargs)
 
+        _view_wrapper = _async_view_wrapper
     else:
 
-        def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        def _sync_view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             return view_func(request, *args, **kwargs)
 
-    _view_wrapper.csrf_exempt = True  # type: ignore[attr-defined]
+        _view_wrapper = _sync_view_wrapper
+    _view_wrapper.__dict__["csrf_exempt"] = True
     return wraps(view_func)(_view_wrapper)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction
 
 from microdj.http import HttpResponseNotAllowed
-from microdj.middleware.http import ConditionalGetMiddleware
-from microdj.utils.cache import get_conditional_response
+from microdj.middleware.http import ConditionalGetMiddleware, get_conditional_response
 from microdj.utils.decorators import decorator_from_middleware
 from microdj.utils.http import http_date, quote_etag
 from microdj.utils.log import log_response
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest, HttpResponseBase
 
 conditional_page = decorator_from_middleware(ConditionalGetMiddleware)
 
@@ -24,7 +26,7 @@ def require_http_methods(
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Allow only the given (upper-case) methods; others get 405 with ``Allow``."""
 
-    def refuse(request: Any) -> Any:
+    def refuse(request: HttpRequest) -> Any:
         if request.method in request_method_list:
             return None
         response = HttpResponseNotAllowed(request_method_list)
@@ -37,7 +39,7 @@ def require_http_methods(
         if iscoroutinefunction(func):
 
             @wraps(func)
-            async def inner(request: Any, *args: Any, **kwargs: Any) -> Any:
+            async def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 refused = refuse(request)
                 if refused is not None:
                     return refused
@@ -46,7 +48,7 @@ def require_http_methods(
         else:
 
             @wraps(func)
-            def inner(request: Any, *args: Any, **kwargs: Any) -> Any:
+            def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 refused = refuse(request)
                 if refused is not None:
                     return refused
@@ -57,10 +59,10 @@ def require_http_methods(
     return decorator
 
 
-require_GET = require_http_methods(["GET"])
+require_GET = require_http_methods(["GET"])  # noqa: N816 - Django's name
 require_GET.__doc__ = "Allow only GET requests."
 
-require_POST = require_http_methods(["POST"])
+require_POST = require_http_methods(["POST"])  # noqa: N816 - Django's name
 require_POST.__doc__ = "Allow only POST requests."
 
 require_safe = require_http_methods(["GET", "HEAD"])
@@ -79,7 +81,9 @@ def condition(
     """
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-        def before(request: Any, args: tuple, kwargs: dict) -> tuple[Any, str | None, int | None]:
+        def before(
+            request: HttpRequest, args: tuple[Any, ...], kwargs: dict[str, Any]
+        ) -> tuple[Any, str | None, int | None]:
             last_modified = None
             if last_modified_func and (dt := last_modified_func(request, *args, **kwargs)):
                 if dt.utcoffset() is None:
@@ -90,7 +94,9 @@ def condition(
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             return response, etag, last_modified
 
-        def after(request: Any, response: Any, etag: str | None, last_modified: int | None) -> Any:
+        def after(
+            request: HttpRequest, response: HttpResponseBase, etag: str | None, last_modified: int | None
+        ) -> Any:
             if request.method in ("GET", "HEAD"):
                 if last_modified and not response.has_header("Last-Modified"):
                     response.headers["Last-Modified"] = http_date(last_modified)
@@ -101,7 +107,7 @@ def condition(
         if iscoroutinefunction(func):
 
             @wraps(func)
-            async def inner(request: Any, *args: Any, **kwargs: Any) -> Any:
+            async def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 response, etag, last_modified = before(request, args, kwargs)
                 if response is None:
                     response = await func(request, *args, **kwargs)
@@ -110,7 +116,7 @@ def condition(
         else:
 
             @wraps(func)
-            def inner(request: Any, *args: Any, **kwargs: Any) -> Any:
+            def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 response, etag, last_modified = before(request, args, kwargs)
                 if response is None:
                     response = func(request, *args, **kwargs)

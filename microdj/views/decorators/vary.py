@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction
 
 from microdj.utils.cache import patch_vary_headers
+
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest
 
 
 def vary_on_headers(*headers: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -17,19 +20,21 @@ def vary_on_headers(*headers: str) -> Callable[[Callable[..., Any]], Callable[..
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         if iscoroutinefunction(func):
 
-            async def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            @wraps(func)
+            async def _view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 response = await func(request, *args, **kwargs)
                 patch_vary_headers(response, headers)
                 return response
 
         else:
 
-            def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            @wraps(func)
+            def _view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 response = func(request, *args, **kwargs)
                 patch_vary_headers(response, headers)
                 return response
 
-        return wraps(func)(_view_wrapper)
+        return _view_wrapper
 
     return decorator
 

@@ -1,5 +1,5 @@
 """Generic class-based views."""
 
-from microdj.views.generic.base import RedirectView, View
+from microdj.views.generic.base import RedirectView, TemplateView, View
 
-__all__ = ["RedirectView", "View"]
+__all__ = ["RedirectView", "TemplateView", "View"]

@@ -1,9 +1,9 @@
-"""Class-based views: ``View`` (dispatch by HTTP method, sync or async) and ``RedirectView``."""
+"""Class-based views: ``View`` (dispatch by HTTP method), ``TemplateView`` and ``RedirectView``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
@@ -18,6 +18,9 @@ from microdj.http import (
 from microdj.utils.decorators import classonlymethod
 from microdj.utils.log import log_response
 
+if TYPE_CHECKING:
+    from microdj.http import HttpRequest, HttpResponseBase
+
 
 class _ClassProperty:
     """A read-only property computed on the class (also reachable through instances)."""
@@ -30,7 +33,7 @@ class _ClassProperty:
         return self.fget(cls if cls is not None else type(instance))
 
 
-async def _resolved(response: Any) -> Any:
+async def _resolved(response: HttpResponseBase) -> Any:
     return response
 
 
@@ -45,7 +48,7 @@ class View:
             setattr(self, key, value)
 
     @_ClassProperty
-    def view_is_async(cls) -> bool:  # noqa: N805 - evaluated on the class
+    def view_is_async(cls: type[View]) -> bool:  # noqa: N805 - evaluated on the class
         """True when the handlers are async; ImproperlyConfigured when sync and async are mixed."""
         handlers = [getattr(cls, m) for m in cls.http_method_names if m != "options" and hasattr(cls, m)]
         if not handlers:
@@ -58,7 +61,7 @@ class View:
         return is_async
 
     @classonlymethod
-    def as_view(cls, **initkwargs: Any) -> Callable[..., Any]:
+    def as_view(cls: type[View], /, **initkwargs: Any) -> Callable[..., Any]:  # noqa: N805 - a class method
         """Return the view function: each call builds an instance with ``initkwargs`` and dispatches."""
         for key in initkwargs:
             if key in cls.http_method_names:
@@ -71,7 +74,7 @@ class View:
                     "that are already attributes of the class."
                 )
 
-        def view(request: Any, *args: Any, **kwargs: Any) -> Any:
+        def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             self = cls(**initkwargs)
             self.setup(request, *args, **kwargs)
             if not hasattr(self, "request"):
@@ -81,8 +84,7 @@ class View:
                 )
             return self.dispatch(request, *args, **kwargs)
 
-        view.view_class = cls  # type: ignore[attr-defined]
-        view.view_initkwargs = initkwargs  # type: ignore[attr-defined]
+        view.__dict__.update(view_class=cls, view_initkwargs=initkwargs)
         # The name stays "view": use view_class to name the view.
         view.__doc__ = cls.__doc__
         view.__module__ = cls.__module__
@@ -94,7 +96,7 @@ class View:
             markcoroutinefunction(view)
         return view
 
-    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         """Store the request and URL arguments on the instance; ``head`` defaults to ``get``."""
         if hasattr(self, "get") and not hasattr(self, "head"):
             self.head = self.get
@@ -102,16 +104,16 @@ class View:
         self.args = args
         self.kwargs = kwargs
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Call the handler for the request's method, or ``http_method_not_allowed``."""
-        method = request.method.lower()
+        method = (request.method or "").lower()
         if method in self.http_method_names:
             handler = getattr(self, method, self.http_method_not_allowed)
         else:
             handler = self.http_method_not_allowed
         return handler(request, *args, **kwargs)
 
-    def http_method_not_allowed(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Answer 405 with the allowed methods in ``Allow``."""
         response = HttpResponseNotAllowed(self._allowed_methods())
         log_response(
@@ -119,7 +121,7 @@ class View:
         )
         return _resolved(response) if self.view_is_async else response
 
-    def options(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def options(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Answer OPTIONS with 200, the allowed methods in ``Allow`` and an empty body."""
         response = HttpResponse()
         response.headers["Allow"] = ", ".join(self._allowed_methods())
@@ -128,6 +130,63 @@ class View:
 
     def _allowed_methods(self) -> list[str]:
         return [m.upper() for m in self.http_method_names if hasattr(self, m)]
+
+
+class ContextMixin:
+    """``get_context_data()``: the view's keyword arguments, ``view`` and ``extra_context``."""
+
+    extra_context: dict[str, Any] | None = None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """The template context: ``kwargs``, ``view`` (this view) and ``extra_context``."""
+        kwargs.setdefault("view", self)
+        if self.extra_context is not None:
+            kwargs.update(self.extra_context)
+        return kwargs
+
+
+class TemplateResponseMixin:
+    """``render_to_response()``: a ``TemplateResponse`` of ``template_name`` (rendered after the view)."""
+
+    template_name: str | None = None
+    template_engine: str | None = None
+    response_class: Any = None  # TemplateResponse
+    content_type: str | None = None
+    request: Any
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> Any:
+        """A response of ``response_class`` for the templates of ``get_template_names()`` and ``context``."""
+        response_class = self.response_class
+        if response_class is None:
+            from microdj.template.response import TemplateResponse
+
+            response_class = TemplateResponse
+        response_kwargs.setdefault("content_type", self.content_type)
+        return response_class(
+            request=self.request,
+            template=self.get_template_names(),
+            context=context,
+            using=self.template_engine,
+            **response_kwargs,
+        )
+
+    def get_template_names(self) -> list[str]:
+        """The template names to try, in order: ``[template_name]``."""
+        if self.template_name is None:
+            raise ImproperlyConfigured(
+                "TemplateResponseMixin requires either a definition of 'template_name' or an implementation "
+                "of 'get_template_names()'"
+            )
+        return [self.template_name]
+
+
+class TemplateView(TemplateResponseMixin, ContextMixin, View):
+    """Render ``template_name`` for GET, with the URL's keyword arguments in the context."""
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """The template response for ``get_context_data(**kwargs)``."""
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context)
 
 
 class RedirectView(View):
@@ -154,7 +213,7 @@ class RedirectView(View):
             url = f"{url}?{query}"
         return url
 
-    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Redirect (302, or 301 when ``permanent``), or answer 410 Gone without a URL."""
         url = self.get_redirect_url(*args, **kwargs)
         if url:
@@ -163,26 +222,26 @@ class RedirectView(View):
         log_response("Gone: %s", request.path, response=response, request=request)
         return response
 
-    def head(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def head(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Same as ``get``."""
         return self.get(request, *args, **kwargs)
 
-    def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Same as ``get``."""
         return self.get(request, *args, **kwargs)
 
-    def options(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def options(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Same as ``get``."""
         return self.get(request, *args, **kwargs)
 
-    def delete(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def delete(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Same as ``get``."""
         return self.get(request, *args, **kwargs)
 
-    def put(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def put(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Same as ``get``."""
         return self.get(request, *args, **kwargs)
 
-    def patch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def patch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Same as ``get``."""
         return self.get(request, *args, **kwargs)

@@ -63,7 +63,10 @@ class BaseChannelLayer(ABC):
     async def flush(self) -> None:
         """Drop every channel, message and group this layer holds (tests use it between cases)."""
 
-    async def close(self) -> None:
+    async def discard_channel(self, channel: str) -> None:  # noqa: B027 - optional, like close()
+        """Forget ``channel``, whose consumer has ended, and what waits on it (default: let it expire)."""
+
+    async def close(self) -> None:  # noqa: B027 - optional: most backends have nothing to release
         """Release connections and tasks; the default has none to release."""
 
     # ------------------------------------------------------------------------------------------ names

@@ -51,7 +51,8 @@ def _expiry_age(expiry: Any, modification: datetime, default_age: int) -> int:
     if not expiry:  # None or 0: the default policy.
         return default_age
     if not isinstance(expiry, (datetime, str)):
-        return expiry
+        result: int = expiry
+        return result
     if isinstance(expiry, str):
         expiry = datetime.fromisoformat(expiry)
     delta = _aware(expiry) - _aware(modification)
@@ -82,6 +83,9 @@ class SessionBase(abc.ABC):
 
     TEST_COOKIE_NAME = "testcookie"
     TEST_COOKIE_VALUE = "worked"
+
+    # The loaded data; unset until first use (see _get_session).
+    _session_cache: dict[str, Any]
 
     def __init__(self, session_key: str | None = None) -> None:
         self._session_key = session_key
@@ -133,15 +137,18 @@ class SessionBase(abc.ABC):
 
     def keys(self) -> KeysView[str]:
         """The session's keys."""
-        return self._session.keys()
+        result: KeysView[str] = self._session.keys()
+        return result
 
     def values(self) -> ValuesView[Any]:
         """The session's values."""
-        return self._session.values()
+        result: ValuesView[Any] = self._session.values()
+        return result
 
     def items(self) -> ItemsView[str, Any]:
         """The session's items."""
-        return self._session.items()
+        result: ItemsView[str, Any] = self._session.items()
+        return result
 
     def clear(self) -> None:
         """Empty the session without loading it from the store."""
@@ -209,7 +216,8 @@ class SessionBase(abc.ABC):
 
     def test_cookie_worked(self) -> bool:
         """Whether the test value came back."""
-        return self.get(self.TEST_COOKIE_NAME) == self.TEST_COOKIE_VALUE
+        result: bool = self.get(self.TEST_COOKIE_NAME) == self.TEST_COOKIE_VALUE
+        return result
 
     def delete_test_cookie(self) -> None:
         """Remove the test value."""
@@ -221,7 +229,8 @@ class SessionBase(abc.ABC):
 
     async def atest_cookie_worked(self) -> bool:
         """Async test_cookie_worked()."""
-        return (await self.aget(self.TEST_COOKIE_NAME)) == self.TEST_COOKIE_VALUE
+        result: bool = (await self.aget(self.TEST_COOKIE_NAME)) == self.TEST_COOKIE_VALUE
+        return result
 
     async def adelete_test_cookie(self) -> None:
         """Async delete_test_cookie()."""
@@ -242,18 +251,21 @@ class SessionBase(abc.ABC):
     def decode(self, session_data: str) -> dict[str, Any]:
         """Inverse of encode(); corrupt or tampered data gives an empty session."""
         try:
-            return signing.loads(session_data, salt=self.key_salt, serializer=self.serializer)
+            result: dict[str, Any] = signing.loads(
+                session_data, salt=self.key_salt, serializer=self.serializer
+            )
+            return result
         except signing.BadSignature:
             logging.getLogger("microdj.security.SuspiciousSession").warning("Session data corrupted")
-        except Exception:
-            pass  # Undecodable data (ValueError, serializer errors): start an empty session.
+        except Exception:  # noqa: BLE001, S110 - undecodable data (ValueError, serializer errors)
+            pass  # starts an empty session
         return {}
 
     # Session key.
 
     def _validate_session_key(self, key: str | None) -> bool:
         """A key is valid when it has at least 8 characters (a minimal bound on its strength)."""
-        return bool(key) and len(key) >= 8  # type: ignore[arg-type]
+        return key is not None and len(key) >= 8
 
     @property
     def session_key(self) -> str | None:
@@ -285,12 +297,12 @@ class SessionBase(abc.ABC):
     def _get_or_create_session_key(self) -> str:
         if self._session_key is None:
             self._session_key = self._get_new_session_key()
-        return self._session_key  # type: ignore[return-value]
+        return self._session_key
 
     async def _aget_or_create_session_key(self) -> str:
         if self._session_key is None:
             self._session_key = await self._aget_new_session_key()
-        return self._session_key  # type: ignore[return-value]
+        return self._session_key
 
     # Lazy loading.
 
@@ -301,7 +313,7 @@ class SessionBase(abc.ABC):
             return self._session_cache
         except AttributeError:
             if self.session_key is None or no_load:
-                self._session_cache: dict[str, Any] = {}
+                self._session_cache = {}
             else:
                 self._session_cache = self.load()
         return self._session_cache
@@ -323,7 +335,8 @@ class SessionBase(abc.ABC):
 
     def get_session_cookie_age(self) -> int:
         """The default session age in seconds (SESSION_COOKIE_AGE)."""
-        return settings.SESSION_COOKIE_AGE
+        result: int = settings.SESSION_COOKIE_AGE
+        return result
 
     def get_expiry_age(self, **kwargs: Any) -> int:
         """Seconds until the session expires; ``modification`` and ``expiry`` may be given to skip loading."""
@@ -370,14 +383,16 @@ class SessionBase(abc.ABC):
     def get_expire_at_browser_close(self) -> bool:
         """Whether the session cookie should end with the browser session (no max-age)."""
         if (expiry := self.get("_session_expiry")) is None:
-            return settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
-        return expiry == 0
+            result: bool = settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+            return result
+        return bool(expiry == 0)
 
     async def aget_expire_at_browser_close(self) -> bool:
         """Async get_expire_at_browser_close()."""
         if (expiry := await self.aget("_session_expiry")) is None:
-            return settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
-        return expiry == 0
+            result: bool = settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+            return result
+        return bool(expiry == 0)
 
     # Whole-session operations.
 

@@ -20,14 +20,14 @@ class SessionStore(SessionBase):
     def load(self) -> dict[str, Any]:
         """Verify and decode the key; a bad, expired or undecodable key resets the session to empty."""
         try:
-            return signing.loads(
-                self.session_key,  # type: ignore[arg-type]
+            data: dict[str, Any] = signing.loads(
+                self.session_key or "",
                 serializer=self.serializer,
                 max_age=self.get_session_cookie_age(),
                 salt=SALT,
             )
-        except Exception:
-            # BadSignature, SignatureExpired, or data the serializer rejects.
+            return data
+        except Exception:  # noqa: BLE001 - BadSignature, SignatureExpired, or data the serializer rejects
             self.create()
         return {}
 

@@ -1,0 +1,1 @@
+"""microdj's own commands, one module each."""

@@ -1,0 +1,1 @@
+"""Functions for templates, at Django's import paths (``microdj.templatetags.static.static``)."""

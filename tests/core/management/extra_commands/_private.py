@@ -1,0 +1,1 @@
+"""Not a command: the name starts with an underscore."""

@@ -1,0 +1,5 @@
+"""microdj's URLconf of the template differential tests."""
+
+from tests.parity.template_views import make_urlpatterns
+
+urlpatterns = make_urlpatterns("microdj")

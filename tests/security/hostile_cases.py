@@ -1,0 +1,471 @@
+"""The hostile-input cases: raw requests, microdj's status and Django's for the same bytes.
+
+``CASES`` is a differential table: ``status`` is microdj's answer, ``django`` is Django's when it differs
+(with the reason in ``why``). Where Django answers 500 because of the client's bytes, microdj answers 400.
+"""
+
+from __future__ import annotations
+
+from tests.support.hostile import (
+    FORM,
+    MULTIPART,
+    UPLOAD,
+    Case,
+    field_part,
+    file_part,
+    multipart,
+    post,
+)
+
+STRICT_BODY = "microdj checks the body against its Content-Length; Django reads what arrives"
+TRUNCATED = "a truncated multipart body is a 400 (issue 7); Django returns the partial form"
+STRICT_MULTIPART = (
+    "microdj's strict multipart parser rejects a malformed body; Django skips what it cannot parse"
+)
+TOO_BIG = "microdj answers RequestDataTooBig with 413 (core/handlers/exception.py); Django with 400"
+PARTED = multipart(*(field_part(b"f%d" % i, b"x") for i in range(4)))
+FILES3 = multipart(*(file_part(b"f", b"f%d.txt" % i, b"x") for i in range(3)))
+NAMES = multipart(
+    file_part(b"f", b"../../etc/passwd"),
+    file_part(b"f", b"/abs/path.txt"),
+    file_part(b"f", b"a\x00b.txt"),
+    file_part(b"f", b"C:\\Windows\\evil.txt"),
+    file_part(b"f", b".."),
+    file_part(b"f", b"..\\..\\boot.ini"),
+    file_part(b"f", b"&#47;etc&#47;shadow"),
+)
+
+CASES = [
+    # Content-Type and boundary.
+    post("multipart-ok", "/form/", UPLOAD),
+    post("multipart-no-boundary", "/form/", UPLOAD, b"multipart/form-data", status=400),
+    post("multipart-empty-boundary", "/form/", UPLOAD, b"multipart/form-data; boundary=", status=400),
+    post("multipart-boundary-crlf", "/form/", UPLOAD, b"multipart/form-data; boundary=x\r\ny", status=400),
+    post("multipart-boundary-lf", "/form/", UPLOAD, b"multipart/form-data; boundary=xx\nz", status=400),
+    post(
+        "multipart-boundary-too-long",
+        "/form/",
+        UPLOAD,
+        b"multipart/form-data; boundary=" + b"b" * 300,
+        status=400,
+    ),
+    post("multipart-boundary-non-ascii", "/form/", UPLOAD, b"multipart/form-data; boundary=\xff", status=400),
+    post("missing-content-type", "/form/", UPLOAD, None),
+    post("other-content-type", "/form/", UPLOAD, b"text/plain"),
+    post("multipart-mixed", "/form/", UPLOAD, b"multipart/mixed; boundary=xx"),
+    post("multipart-unknown-charset", "/form/", UPLOAD, MULTIPART + b"; charset=nope"),
+    post("form-unknown-charset", "/form/", b"a=1", FORM + b"; charset=nope"),
+    post("form-latin1-charset", "/form/", b"a=1", FORM + b"; charset=latin-1", status=400),
+    # Multipart framing.
+    post(
+        "multipart-truncated",
+        "/form/",
+        UPLOAD[:-12],
+        length=str(len(UPLOAD[:-12])).encode(),
+        status=400,
+        django=200,
+        why=TRUNCATED,
+    ),
+    post(
+        "multipart-no-closing-boundary",
+        "/form/",
+        b'--xx\r\nContent-Disposition: form-data; name="a"\r\n\r\nv',
+        status=400,
+        django=200,
+        why=TRUNCATED,
+    ),
+    post(
+        "multipart-garbage", "/form/", b"no boundary anywhere", status=400, django=200, why=STRICT_MULTIPART
+    ),
+    post(
+        "multipart-no-disposition",
+        "/form/",
+        b"--xx\r\nX-Other: 1\r\n\r\nv\r\n--xx--\r\n",
+        status=400,
+        django=200,
+        why=STRICT_MULTIPART,
+    ),
+    post("multipart-empty-body", "/form/", b""),
+    post(
+        "multipart-part-header-too-large",
+        "/form/",
+        multipart((b"a", None, b"x", b"X-Big: " + b"y" * 10_000 + b"\r\n")),
+        status=400,
+    ),
+    post(
+        "multipart-too-many-part-headers",
+        "/form/",
+        multipart((b"a", None, b"x", b"".join(b"X-H%d: y\r\n" % i for i in range(20)))),
+        status=400,
+        django=200,
+        why="microdj bounds the header lines of a part (MAX_PART_HEADER_COUNT); Django does not",
+    ),
+    post("multipart-one-byte-chunks", "/form/", UPLOAD, chunks=tuple(bytes([b]) for b in UPLOAD)),
+    post("multipart-one-byte-chunks-async", "/aform/", UPLOAD, chunks=tuple(bytes([b]) for b in UPLOAD)),
+    post("multipart-non-utf8-field", "/form/", multipart(field_part(b"a", b"\xff\xfe\xc0\xaf"))),
+    post(
+        "multipart-non-utf8-part-name",
+        "/form/",
+        multipart(file_part(b"f\xff", b"\xc0\xaf.txt")),
+        status=400,
+        django=200,
+        why=STRICT_MULTIPART,
+    ),
+    # Limits: at and just over each one.
+    post(
+        "fields-at-limit",
+        "/form/",
+        multipart(*(field_part(b"f%d" % i, b"x") for i in range(3))),
+        settings={"DATA_UPLOAD_MAX_NUMBER_FIELDS": 3},
+    ),
+    post("fields-over-limit", "/form/", PARTED, status=400, settings={"DATA_UPLOAD_MAX_NUMBER_FIELDS": 3}),
+    post(
+        "form-fields-over-limit",
+        "/form/",
+        b"a=1&b=2&c=3&d=4",
+        FORM,
+        status=400,
+        settings={"DATA_UPLOAD_MAX_NUMBER_FIELDS": 3},
+    ),
+    post(
+        "form-fields-at-limit", "/form/", b"a=1&b=2&c=3", FORM, settings={"DATA_UPLOAD_MAX_NUMBER_FIELDS": 3}
+    ),
+    post("files-at-limit", "/form/", FILES3, settings={"DATA_UPLOAD_MAX_NUMBER_FILES": 3}),
+    post("files-over-limit", "/form/", FILES3, status=400, settings={"DATA_UPLOAD_MAX_NUMBER_FILES": 2}),
+    post(
+        "multipart-field-over-memory-limit",
+        "/form/",
+        multipart(field_part(b"a", b"x" * 11)),
+        status=413,
+        django=400,
+        why=TOO_BIG,
+        settings={"DATA_UPLOAD_MAX_MEMORY_SIZE": 10},
+    ),
+    post(
+        "multipart-field-at-memory-limit",
+        "/form/",
+        multipart(field_part(b"a", b"x" * 7)),
+        settings={"DATA_UPLOAD_MAX_MEMORY_SIZE": 10},
+    ),
+    post(
+        "form-body-over-limit",
+        "/form/",
+        b"a=" + b"x" * 19,
+        FORM,
+        status=413,
+        django=400,
+        why=TOO_BIG,
+        settings={"DATA_UPLOAD_MAX_MEMORY_SIZE": 20},
+    ),
+    post(
+        "form-body-over-limit-async-view",
+        "/aform/",
+        b"a=" + b"x" * 19,
+        FORM,
+        status=413,
+        django=400,
+        why=TOO_BIG,
+        settings={"DATA_UPLOAD_MAX_MEMORY_SIZE": 20},
+    ),
+    post(
+        "raw-body-over-limit",
+        "/body/",
+        b"x" * 21,
+        b"text/plain",
+        status=413,
+        django=400,
+        why=TOO_BIG,
+        settings={"DATA_UPLOAD_MAX_MEMORY_SIZE": 20},
+    ),
+    post(
+        "raw-body-over-limit-async-view",
+        "/abody/",
+        b"x" * 21,
+        b"text/plain",
+        status=413,
+        django=400,
+        why=TOO_BIG,
+        settings={"DATA_UPLOAD_MAX_MEMORY_SIZE": 20},
+    ),
+    post(
+        "raw-body-at-limit", "/body/", b"x" * 20, b"text/plain", settings={"DATA_UPLOAD_MAX_MEMORY_SIZE": 20}
+    ),
+    post(
+        "raw-body-over-limit-undeclared",
+        "/body/",
+        b"x" * 21,
+        b"text/plain",
+        length=b"",
+        status=413,
+        django=400,
+        why=TOO_BIG,
+        headers=[(b"transfer-encoding", b"chunked")],
+        chunks=(b"x" * 10, b"x" * 11),
+        settings={"DATA_UPLOAD_MAX_MEMORY_SIZE": 20},
+    ),
+    post(
+        "upload-larger-than-memory-limit",
+        "/form/",
+        multipart(file_part(b"f", b"big.bin", b"z" * 5000)),
+        chunks=tuple(
+            multipart(file_part(b"f", b"big.bin", b"z" * 5000))[i : i + 7] for i in range(0, 5200, 7)
+        ),
+    ),
+    # Content-Length that lies or is not a number.
+    post(
+        "body-longer-than-declared",
+        "/body/",
+        b"abcdef",
+        b"text/plain",
+        length=b"3",
+        status=400,
+        django=200,
+        why=STRICT_BODY,
+    ),
+    post(
+        "body-shorter-than-declared",
+        "/body/",
+        b"abc",
+        b"text/plain",
+        length=b"10",
+        status=400,
+        django=200,
+        why=STRICT_BODY,
+    ),
+    post(
+        "form-longer-than-declared",
+        "/form/",
+        b"a=1&b=2",
+        FORM,
+        length=b"3",
+        status=400,
+        django=200,
+        why=STRICT_BODY,
+    ),
+    post(
+        "multipart-shorter-than-declared",
+        "/form/",
+        UPLOAD,
+        length=str(len(UPLOAD) + 50).encode(),
+        status=400,
+        django=200,
+        why=TRUNCATED,
+    ),
+    post(
+        "multipart-longer-than-declared",
+        "/form/",
+        UPLOAD,
+        length=str(len(UPLOAD) - 20).encode(),
+        status=400,
+        django=200,
+        why=TRUNCATED,
+    ),
+    post(
+        "content-length-not-a-number",
+        "/body/",
+        b"abc",
+        b"text/plain",
+        length=b"abc",
+        status=400,
+        django=500,
+        why="Django's int(CONTENT_LENGTH) raises ValueError: a 500 caused by the client",
+    ),
+    post(
+        "content-length-negative",
+        "/body/",
+        b"abc",
+        b"text/plain",
+        length=b"-1",
+        status=400,
+        django=200,
+        why=STRICT_BODY,
+    ),
+    post(
+        "multipart-content-length-not-a-number",
+        "/form/",
+        UPLOAD,
+        length=b"12x",
+        status=400,
+        django=200,
+        why=STRICT_BODY,
+    ),
+    post("multipart-content-length-negative", "/form/", UPLOAD, length=b"-5", status=400),
+    # Upload file names.
+    post(
+        "upload-hostile-file-names",
+        "/form/",
+        NAMES,
+        settings={"FILE_UPLOAD_MAX_MEMORY_SIZE": 0},
+        expect={
+            "FILES": {
+                "f": [
+                    ["passwd", 5],
+                    ["path.txt", 5],
+                    ["ab.txt", 5],
+                    ["evil.txt", 5],
+                    ["boot.ini", 5],
+                    ["shadow", 5],
+                ]
+            },
+            "POST": {},
+        },
+    ),
+    # Path.
+    Case(
+        "path-latin1-decoded",
+        path="/p/caf\xe9/",
+        raw_path=b"/p/caf\xe9/",
+        status=400,
+        django=200,
+        why="the path is not UTF-8",
+    ),
+    Case(
+        "path-overlong-utf8",
+        path="/p/\xc0\xaf",
+        raw_path=b"/p/\xc0\xaf",
+        status=400,
+        django=200,
+        why="overlong UTF-8 is not UTF-8",
+    ),
+    Case(
+        "path-lone-surrogate-404",
+        path="/nope/\udcff",
+        raw_path=b"/nope/%FF",
+        status=400,
+        django=500,
+        why="Django's 404 page cannot encode the path: a 500 caused by the client",
+    ),
+    Case("path-percent-ff-as-servers-decode", path="/p/\ufffd", raw_path=b"/p/%FF"),
+    Case("path-nul", path="/p/a\x00b", raw_path=b"/p/a%00b"),
+    Case("path-nul-404", path="/nope\x00", raw_path=b"/nope%00", status=404),
+    Case("path-very-long", path="/p/" + "a" * 60_000),
+    Case("path-very-long-404", path="/" + "a/" * 30_000, status=404),
+    Case(
+        "path-dot-segments",
+        path="/p/../../etc/passwd",
+        expect={
+            "path": "/p/../../etc/passwd",
+            "kwargs": {"rest": "../../etc/passwd"},
+            "GET": {},
+            "COOKIES": {},
+            "ua": None,
+        },
+    ),
+    Case("options-star", method="OPTIONS", path="*", raw_path=b"*", status=404),
+    # Query string.
+    Case("query-invalid-percent", path="/inspect/", query=b"b=%zz&c=%&d=%%41&e=%4"),
+    Case("query-percent-non-utf8", path="/inspect/", query=b"a=%FF&e=%C0%AF&f=%E0%80%AF"),
+    Case("query-raw-non-utf8", path="/inspect/", query=b"d=\xff\xfe", status=400),
+    Case("query-raw-overlong-utf8", path="/inspect/", query=b"d=\xc0\xaf", status=400),
+    Case("query-nul", path="/inspect/", query=b"a=%00b&c\x00=1"),
+    Case("query-very-long", path="/inspect/", query=b"a=" + b"x" * 200_000),
+    Case("query-many-keys", path="/inspect/", query=b"&".join(b"k%d=v" % i for i in range(1001)), status=400),
+    Case("query-keys-at-limit", path="/inspect/", query=b"&".join(b"k%d=v" % i for i in range(1000))),
+    # Form fields.
+    post("form-non-utf8-values", "/form/", b"a=%FF&b=\xff\xfe&c=%C0%AF", FORM),
+    # Cookies and headers.
+    Case("cookie-non-utf8", path="/inspect/", headers=[(b"cookie", b"a=\xff\xfe; b=%FF; c=\xc0\xaf")]),
+    Case("cookie-malformed", path="/inspect/", headers=[(b"cookie", b'=x; ;;; c; d==; e="q')]),
+    Case("header-non-utf8", path="/inspect/", headers=[(b"user-agent", b"\xff\xfe\xc0\xaf")]),
+    Case("header-underscore-dropped", path="/inspect/", headers=[(b"user_agent", b"spoof")]),
+    # Host.
+    Case(
+        "host-not-allowed",
+        host=b"evil.example",
+        status=400,
+        django=200,
+        why="microdj checks Host on every request (issue 7); Django only when get_host() is called",
+    ),
+    Case("host-not-allowed-get-host", path="/host/", status=400, host=b"evil.example"),
+    Case("host-with-port", path="/host/", host=b"testserver:8080", expect="testserver:8080"),
+    Case("host-with-bad-port", path="/host/", host=b"testserver:abc", status=400),
+    Case("host-user-info", path="/host/", host=b"user@testserver", status=400),
+    Case("host-space", path="/host/", host=b"test server", status=400),
+    Case("host-slash", path="/host/", host=b"testserver/evil", status=400),
+    Case("host-non-ascii", path="/host/", host=b"\xfftestserver", status=400),
+    Case("host-missing-uses-server-name", path="/host/", host=None, expect="testserver"),
+    Case(
+        "x-forwarded-host-ignored",
+        path="/host/",
+        headers=[(b"x-forwarded-host", b"evil.example")],
+        expect="testserver",
+    ),
+    Case(
+        "x-forwarded-host-not-allowed",
+        path="/host/",
+        headers=[(b"x-forwarded-host", b"evil.example")],
+        status=400,
+        settings={"USE_X_FORWARDED_HOST": True},
+    ),
+    Case(
+        "x-forwarded-host-allowed",
+        path="/host/",
+        headers=[(b"x-forwarded-host", b"localhost")],
+        expect="localhost",
+        settings={"USE_X_FORWARDED_HOST": True},
+    ),
+    Case(
+        "x-forwarded-host-list",
+        path="/host/",
+        headers=[(b"x-forwarded-host", b"localhost, evil.example")],
+        status=400,
+        settings={"USE_X_FORWARDED_HOST": True},
+    ),
+    Case(
+        "x-forwarded-host-bad-chars",
+        path="/host/",
+        headers=[(b"x-forwarded-host", b"bad host")],
+        status=400,
+        settings={"USE_X_FORWARDED_HOST": True},
+    ),
+    # Redirects.
+    Case("redirect-javascript", path="/redirect/", query=b"next=javascript:alert(1)", status=400),
+    Case("redirect-data-url", path="/redirect/", query=b"next=data:text/html,x", status=400),
+    Case("redirect-protocol-relative-unchecked", path="/redirect/", query=b"next=//evil.example", status=302),
+    Case("safe-redirect-protocol-relative", path="/safe-redirect/", query=b"next=//evil.example", status=400),
+    Case("safe-redirect-backslash", path="/safe-redirect/", query=b"next=/\\evil.example", status=400),
+    Case("safe-redirect-backslashes", path="/safe-redirect/", query=b"next=\\\\evil.example", status=400),
+    Case("safe-redirect-javascript", path="/safe-redirect/", query=b"next=javascript:alert(1)", status=400),
+    Case("safe-redirect-control-char", path="/safe-redirect/", query=b"next=%01//evil.example", status=400),
+    Case("safe-redirect-local", path="/safe-redirect/", query=b"next=/ok/", status=302),
+    # Response headers a view sets from client data.
+    Case("view-header-crlf", path="/bad-header/", status=500),
+    Case("view-header-lf-from-query", path="/bad-header/", query=b"v=x%0ASet-Cookie:%20a=b", status=500),
+    Case("view-header-cr-from-query", path="/bad-header/", query=b"v=x%0Dy", status=500),
+    # Bodies a view parses.
+    post(
+        "deeply-nested-json",
+        "/json/",
+        b"[" * 100_000 + b"]" * 100_000,
+        b"application/json",
+        status=500,
+        why="json.loads raises RecursionError in the view: a 500 in Django too, and the server survives",
+    ),
+    post("json-ok", "/json/", b'{"a": [1, 2]}', b"application/json", expect={"type": "dict"}),
+    # Methods.
+    Case("unknown-method", method="FOO", path="/any/", status=202, expect="FOO"),
+    Case("webdav-method", method="PROPFIND", path="/any/", status=202, expect="PROPFIND"),
+    Case("lower-case-method", method="get", path="/any/", status=202, expect="GET"),
+    Case(
+        "head-on-stream",
+        method="HEAD",
+        path="/stream/",
+        expect="",
+        same_body=False,
+        why="microdj sends no body for HEAD on a streaming view; Django sends it",
+    ),
+    # Django runs the whole 10 s stream for HEAD: no reference answer.
+    Case("head-on-async-stream", method="HEAD", path="/slow-stream/", expect="", reference=False),
+    # Disconnects.
+    post("disconnect-mid-multipart", "/form/", UPLOAD[:30], length=str(len(UPLOAD)).encode(), status=None),
+    post("disconnect-mid-form", "/form/", b"a=1&b=", FORM, length=b"100", status=None),
+    post(
+        "disconnect-mid-upload-on-disk",
+        "/form/",
+        multipart(file_part(b"f", b"x.bin", b"z" * 4000))[:3000],
+        length=b"5000",
+        status=None,
+        settings={"FILE_UPLOAD_MAX_MEMORY_SIZE": 0},
+    ),
+]
+DISCONNECTING = {"disconnect-mid-multipart", "disconnect-mid-form", "disconnect-mid-upload-on-disk"}

@@ -1,0 +1,73 @@
+"""Views for the shared-state tests (in-process, and served by several uvicorn workers).
+
+Each answer names the process that made it, so a test can tell which worker served a request.
+"""
+
+from __future__ import annotations
+
+import os
+
+from microdj.http import JsonResponse
+from microdj.urls import path
+from microdj.views.decorators.cache import cache_page
+
+PID = os.getpid()
+_renders = {"count": 0}
+
+
+def session_set(request):
+    request.session["value"] = request.GET.get("v", "")
+    return JsonResponse({"pid": PID, "key": request.session.session_key})
+
+
+async def session_aset(request):
+    await request.session.aset("value", request.GET.get("v", ""))
+    return JsonResponse({"pid": PID})
+
+
+def session_get(request):
+    return JsonResponse({"pid": PID, "value": request.session.get("value")})
+
+
+async def session_aget(request):
+    return JsonResponse({"pid": PID, "value": await request.session.aget("value")})
+
+
+def session_cycle(request):
+    old = request.session.session_key
+    request.session.cycle_key()
+    return JsonResponse({"pid": PID, "old": old})
+
+
+def session_flush(request):
+    request.session.flush()
+    return JsonResponse({"pid": PID})
+
+
+@cache_page(60)
+async def cached(request):
+    _renders["count"] += 1
+    return JsonResponse({"pid": PID, "render": _renders["count"]})
+
+
+@cache_page(60)
+def cached_sync(request):
+    _renders["count"] += 1
+    return JsonResponse({"pid": PID, "render": _renders["count"]})
+
+
+async def pid(request):
+    return JsonResponse({"pid": PID})
+
+
+urlpatterns = [
+    path("", pid),
+    path("session/set/", session_set),
+    path("session/aset/", session_aset),
+    path("session/get/", session_get),
+    path("session/aget/", session_aget),
+    path("session/cycle/", session_cycle),
+    path("session/flush/", session_flush),
+    path("cached/", cached),
+    path("cached-sync/", cached_sync),
+]
