@@ -9,7 +9,7 @@ import os
 from typing import Any
 
 import pytest
-from tests.asgi_helpers import acall, make_scope
+from tests.support.asgi import acall, make_scope
 
 from microdj.contrib.staticfiles.collect import collectstatic
 from microdj.contrib.staticfiles.handlers import ASGIStaticFilesHandler
