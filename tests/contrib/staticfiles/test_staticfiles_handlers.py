@@ -9,7 +9,6 @@ import os
 from typing import Any
 
 import pytest
-from tests.support.asgi import acall, make_scope
 
 from microdj.contrib.staticfiles.collect import collectstatic
 from microdj.contrib.staticfiles.handlers import ASGIStaticFilesHandler
@@ -17,6 +16,7 @@ from microdj.core.exceptions import ImproperlyConfigured
 from microdj.test import override_settings
 from microdj.utils.http import http_date
 from tests.contrib.staticfiles.conftest import JS, MANIFEST
+from tests.support.asgi import acall, make_scope
 
 
 async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
