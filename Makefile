@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install run test stress lint typecheck bench bench-e2e bench-websocket screenshots clean
+.PHONY: install run test stress lint typecheck bench bench-e2e bench-websocket bench-cache screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench: $(BENCH_STAMP)
 
 bench-e2e: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks --e2e
+
+# Page cache and sessions on a real Redis (starts redis-server itself), microdj against Django.
+bench-cache: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.bench_cache --save
 
 clean:
 	rm -rf $(VENV) .coverage build *.egg-info

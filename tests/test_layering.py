@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "microdj.template": 5,
     "microdj.templatetags": 5,
     "microdj.core.checks": 5,
+    "microdj.core.loading": 5,
     "microdj.websocket": 5,
     "microdj.core.handlers": 6,
     "microdj.contrib.staticfiles.handlers": 6,

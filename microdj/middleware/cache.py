@@ -36,8 +36,9 @@ from microdj.utils.http import parse_http_date_safe
 logger = logging.getLogger("microdj.core.cache")
 
 _UNCACHEABLE = ("private", "no-cache", "no-store")
-# Failures storing a page that must not fail the request (CacheUnavailable is logged by the backend).
-_STORE_ERRORS = (CacheUnavailable, CacheValueTooLarge)
+# Failures storing a page that must not fail the request (CacheUnavailable is logged by the backend;
+# TypeError: the response cannot be pickled).
+_STORE_ERRORS = (CacheUnavailable, CacheValueTooLarge, TypeError)
 
 
 class _Hybrid:
@@ -64,6 +65,11 @@ class _Hybrid:
     def __repr__(self) -> str:
         target = getattr(self.get_response, "__qualname__", type(self.get_response).__name__)
         return f"<{type(self).__qualname__} get_response={target}>"
+
+
+def _unrendered(response: Any) -> bool:
+    """A template response not rendered yet: it is stored by a post-render callback, once rendered."""
+    return callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True)
 
 
 class UpdateCacheMiddleware(_Hybrid):
@@ -108,7 +114,7 @@ class UpdateCacheMiddleware(_Hybrid):
         return timeout if timeout and response.status_code == 200 else None
 
     def _store_failed(self, request: Any, error: Exception) -> None:
-        if isinstance(error, CacheValueTooLarge):
+        if not isinstance(error, CacheUnavailable):
             logger.warning("Page not cached: %s (%s)", request.path, error)
 
     def process_response(self, request: Any, response: Any) -> Any:
@@ -119,7 +125,7 @@ class UpdateCacheMiddleware(_Hybrid):
         cache = self.cache
         try:
             key = learn_cache_key(request, response, timeout, self.key_prefix, cache=cache)
-            if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
+            if _unrendered(response):
                 response.add_post_render_callback(lambda rendered: cache.set(key, rendered, timeout))
             else:
                 cache.set(key, response, timeout)
@@ -135,7 +141,11 @@ class UpdateCacheMiddleware(_Hybrid):
         cache = self.cache
         try:
             key = await alearn_cache_key(request, response, timeout, self.key_prefix, cache=cache)
-            await cache.aset(key, response, timeout)
+            if _unrendered(response):
+                # A sync callback: an async render runs it in a worker thread, never on the loop.
+                response.add_post_render_callback(lambda rendered: cache.set(key, rendered, timeout))
+            else:
+                await cache.aset(key, response, timeout)
         except _STORE_ERRORS as error:
             self._store_failed(request, error)
         return response

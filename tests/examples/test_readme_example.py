@@ -79,7 +79,7 @@ def test_the_readme_test_case_passes_against_the_example(tmp_path, monkeypatch):
     (tmp_path / "myapp.py").write_text(readme_block("# myapp.py"))
     monkeypatch.syspath_prepend(str(tmp_path))
     namespace: dict = {}
-    exec(compile(readme_block("from microdj.test import SimpleTestCase"), "README.md", "exec"), namespace)
+    exec(compile(readme_block("from microdj.test import SimpleTestCase"), "README.md", "exec"), namespace)  # noqa: S102
     result = unittest.TestResult()
     with override_settings(ROOT_URLCONF="myapp"):
         unittest.defaultTestLoader.loadTestsFromTestCase(namespace["PostTests"]).run(result)

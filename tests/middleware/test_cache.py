@@ -276,3 +276,121 @@ def test_redis_down_pages_are_served_uncached(override, tmp_path, caplog):
         assert app(rf.get("/r/")).content == b"call 4"
     finally:
         server.stop()
+
+
+def test_async_key_functions_default_to_the_settings(fresh_cache):
+    from microdj.utils.cache import aget_cache_key, alearn_cache_key
+
+    request = rf.get("/defaults/")
+    response = HttpResponse("x")
+    response["Vary"] = "Accept"
+
+    async def body():
+        assert await aget_cache_key(request) is None
+        key = await alearn_cache_key(request, response)
+        assert await aget_cache_key(request) == key == learn_cache_key(request, response)
+
+    asyncio.run(body())
+    assert get_cache_key(request, cache=fresh_cache) is not None
+
+
+class Rendered(HttpResponse):
+    """A response rendered later (as a TemplateResponse): the page is stored once it is rendered."""
+
+    is_rendered = False
+
+    def __init__(self):
+        super().__init__("")
+        self.callbacks = []
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("callbacks", None)
+        return state
+
+    def add_post_render_callback(self, callback):
+        self.callbacks.append(callback)
+
+    def render(self):
+        self.content = b"rendered"
+        self.is_rendered = True
+        for callback in self.callbacks:
+            callback(self)
+        return self
+
+
+def test_unrendered_responses_are_stored_after_rendering():
+    view = CountingView(lambda request: Rendered())
+    app = stack(view)
+    app(rf.get("/t/")).render()
+    assert app(rf.get("/t/")).content == b"rendered"
+    assert view.calls == 1
+
+
+def test_async_stack_stores_unrendered_responses_after_rendering():
+    async def view(request):
+        return Rendered()
+
+    app = stack(view)
+    asyncio.run(app(rf.get("/at/"))).render()
+    assert asyncio.run(app(rf.get("/at/"))).content == b"rendered"
+
+
+def test_async_head_falls_back_to_the_head_entry():
+    async def view(request):
+        return HttpResponse("head body")
+
+    app = stack(view)
+
+    async def body():
+        await app(rf.head("/ah/"))
+        return await app(rf.head("/ah/"))
+
+    assert asyncio.run(body()).status_code == 200
+
+
+def test_unpicklable_page_is_served_and_not_stored(caplog):
+    def make(request):
+        response = HttpResponse("x")
+        response.lock = __import__("threading").Lock()
+        return response
+
+    view = CountingView(make)
+    app = stack(view)
+    caplog.set_level(logging.WARNING, logger="microdj.core.cache")
+    assert app(rf.get("/lock/")).status_code == 200
+    app(rf.get("/lock/"))
+    assert view.calls == 2 and "cannot be pickled" in caplog.text
+
+
+def test_no_age_without_max_age():
+    from microdj.middleware.cache import FetchFromCacheMiddleware as Fetch
+
+    app = stack(CountingView())
+    app(rf.get("/age/"))
+    key = get_cache_key(rf.get("/age/"))
+    stored = caches["default"].get(key)
+    del stored["Cache-Control"]
+    caches["default"].set(key, stored)
+    assert not Fetch(CountingView())(rf.get("/age/")).has_header("Age")
+
+
+@pytest.mark.parametrize("path", ["/sync/", "/async/", "/tr/", "/async/tr/"])
+def test_template_pages_are_cached_through_the_whole_stack(override, path):
+    from microdj.test import Client
+    from tests.template.conftest import engine_settings
+
+    override(
+        ROOT_URLCONF="tests.template.pages",
+        TEMPLATES=engine_settings(context_processors=["tests.template.pages.greeting"]),
+        MIDDLEWARE=[
+            "microdj.middleware.cache.UpdateCacheMiddleware",
+            "microdj.middleware.cache.FetchFromCacheMiddleware",
+        ],
+    )
+    with Client() as client:
+        first = client.get(path)
+        second = client.get(path)
+    assert first.status_code == second.status_code == 200
+    assert not first.has_header("Age") and second.has_header("Age")
+    assert second.content == first.content and first.content

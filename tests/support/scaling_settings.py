@@ -6,7 +6,7 @@ DEBUG = False
 SECRET_KEY = "scaling-test-secret"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ROOT_URLCONF = "tests.support.scaling_urls"
-MIDDLEWARE = ["microdj.contrib.sessions.middleware.SessionMiddleware"]
+MIDDLEWARE = ["tests.support.scaling_urls.served_by", "microdj.contrib.sessions.middleware.SessionMiddleware"]
 SESSION_ENGINE = "microdj.contrib.sessions.backends.cache"
 CACHES = {
     "default": {

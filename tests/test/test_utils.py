@@ -164,12 +164,12 @@ def test_setup_and_teardown_test_environment():
     with override_settings(DEBUG=True):
         setup_test_environment()
         try:
-            assert settings.DEBUG is False and settings.ALLOWED_HOSTS == [*before, "testserver"]
+            assert settings.DEBUG is False and [*before, "testserver"] == settings.ALLOWED_HOSTS
             with pytest.raises(RuntimeError, match="already called"):
                 setup_test_environment()
         finally:
             teardown_test_environment()
-        assert settings.DEBUG is True and settings.ALLOWED_HOSTS == before
+        assert settings.DEBUG is True and before == settings.ALLOWED_HOSTS
 
 
 def test_captured_streams_and_sys_path():
@@ -178,8 +178,8 @@ def test_captured_streams_and_sys_path():
     from microdj.test.utils import captured_stderr, captured_stdin, captured_stdout, extend_sys_path
 
     with captured_stdout() as out, captured_stderr() as err:
-        print("to out")
-        print("to err", file=sys.stderr)
+        print("to out")  # noqa: T201 - what is captured
+        print("to err", file=sys.stderr)  # noqa: T201
     assert (out.getvalue(), err.getvalue()) == ("to out\n", "to err\n")
     with captured_stdin() as stdin:
         stdin.write("typed\n")

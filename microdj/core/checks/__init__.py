@@ -7,11 +7,13 @@ deployment checks) and ``runserver`` show them; ``get_asgi_application()`` refus
 
 # The built-in checks register themselves on import.
 import microdj.core.checks.async_checks
+import microdj.core.checks.caches
 import microdj.core.checks.middleware
 import microdj.core.checks.security.base
 import microdj.core.checks.security.csrf
 import microdj.core.checks.security.sessions
 import microdj.core.checks.settings
+import microdj.core.checks.staticfiles
 import microdj.core.checks.urls  # noqa: F401
 from microdj.core.checks.messages import (
     CRITICAL,

@@ -16,6 +16,7 @@ class Tags:
     """The tags of microdj's own checks (``check --tag NAME`` runs only checks with that tag)."""
 
     async_support = "async_support"
+    caches = "caches"
     commands = "commands"
     middleware = "middleware"
     security = "security"

@@ -78,11 +78,14 @@ def show_sync(client):
 
 
 def test_the_storage_setting_is_read_per_request():
-    with override_settings(
-        ROOT_URLCONF=URLS, MIDDLEWARE=[SESSION, MESSAGES], MESSAGE_STORAGE="tests.nowhere.Storage"
+    with (
+        override_settings(
+            ROOT_URLCONF=URLS, MIDDLEWARE=[SESSION, MESSAGES], MESSAGE_STORAGE="tests.nowhere.Storage"
+        ),
+        Client() as client,
+        pytest.raises(ImportError),
     ):
-        with Client() as client, pytest.raises(ImportError):
-            client.get("/show/")
+        client.get("/show/")
 
 
 def test_middleware_leaves_a_request_without_storage_alone():

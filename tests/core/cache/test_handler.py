@@ -15,7 +15,10 @@ from microdj.core.cache.backends.dummy import DummyCache
 from microdj.core.cache.backends.locmem import LocMemCache
 
 
-def test_default_is_locmem_and_built_once():
+def test_default_is_locmem_and_built_once(override):
+    built = caches["default"]
+    override(CACHE_MIDDLEWARE_SECONDS=5)  # another setting: the backends are kept
+    assert caches["default"] is built
     assert isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache)
     assert caches["default"] is caches["default"]
     cache.set("handler-key", 1)
@@ -48,3 +51,35 @@ def test_bad_configuration(override):
         caches["default"]
     with pytest.raises(InvalidCacheBackendError, match="The connection 'other' doesn't exist"):
         caches["other"]
+
+
+def test_a_backend_built_meanwhile_by_another_thread_is_kept(override):
+    """The build happens under the lock; a thread that waited on it takes the other's backend."""
+    import threading
+
+    override(CACHES={"default": {"BACKEND": "microdj.core.cache.backends.dummy.DummyCache"}})
+    built = []
+    started = threading.Event()
+    release = threading.Event()
+    original = caches.create_connection
+
+    def slow(alias):
+        started.set()
+        release.wait(5)
+        built.append(alias)
+        return original(alias)
+
+    caches.create_connection = slow
+    try:
+        results = []
+        first = threading.Thread(target=lambda: results.append(caches["default"]))
+        first.start()
+        started.wait(5)
+        second = threading.Thread(target=lambda: results.append(caches["default"]))
+        second.start()
+        release.set()
+        first.join(5)
+        second.join(5)
+    finally:
+        del caches.create_connection
+    assert built == ["default"] and results[0] is results[1]

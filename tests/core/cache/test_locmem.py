@@ -150,3 +150,38 @@ def test_base_requires_the_storage_methods():
             call()
     assert cache.get_backend_timeout(0) < cache.get_backend_timeout()
     assert cache.get_backend_timeout(None) is None
+
+
+def test_base_defaults_built_on_the_storage_methods():
+    cache = Minimal()
+    cache.set_many({"a": 1, "b": 2})
+    assert cache.get_many(["a", "b", "c"]) == {"a": 1, "b": 2}
+    assert cache.has_key("a") and "a" in cache
+    assert cache.incr("a", 4) == 5 and cache.decr("a") == 4
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+    assert cache.get_or_set("g", lambda: "made") == "made"
+    assert cache.get_or_set("g", "other") == "made"
+    assert cache.incr_version("b") == 2 and cache.decr_version("b", version=2) == 1
+    with pytest.raises(ValueError):
+        cache.incr_version("missing")
+    cache.delete_many(["a", "b"])
+    assert cache.get_many(["a", "b"]) == {}
+
+    async def body():
+        assert await cache.aset_many({"x": 1, "y": 2}) == []
+        assert await cache.aget_many(["x", "y", "z"]) == {"x": 1, "y": 2}
+        assert await cache.ahas_key("x")
+        assert await cache.aincr("x", 2) == 3 and await cache.adecr("x") == 2
+        with pytest.raises(ValueError):
+            await cache.aincr("missing")
+        assert await cache.aget_or_set("h", lambda: "made") == "made"
+        assert await cache.aget_or_set("h", "other") == "made"
+        assert await cache.aget_or_set("plain", "value") == "value"
+        assert await cache.aincr_version("y") == 2 and await cache.adecr_version("y", version=2) == 1
+        with pytest.raises(ValueError):
+            await cache.aincr_version("missing")
+        await cache.adelete_many(["x", "y"])
+        assert await cache.aget_many(["x", "y"]) == {}
+
+    asyncio.run(body())

@@ -172,3 +172,20 @@ def test_sync_and_async_clients_see_the_same_data(redis_url):
 
     run(cache, body)
     assert cache.get("j") == "from async"
+
+
+def test_empty_batches_and_options(redis_url):
+    from microdj.core.cache.backends.redis import connection_identity
+
+    cache = make_redis(redis_url, OPTIONS={"MAX_VALUE_SIZE": 10, "lib_version": "1"})
+    assert cache.max_value_size == 10
+    assert connection_identity({"driver_info": None}) == {}
+    assert cache.get_many([]) == {} and cache.set_many({}) == []
+    cache.delete_many([])
+
+    async def body():
+        assert await cache.aget_many([]) == {}
+        assert await cache.aset_many({}) == []
+        await cache.adelete_many([])
+
+    run(cache, body)

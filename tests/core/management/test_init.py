@@ -20,7 +20,7 @@ from microdj.core.management import (
 from microdj.core.management.base import CommandError
 
 ROOT = Path(__file__).resolve().parents[3]
-BUILTIN = {"check", "routes", "runserver", "serve", "shell", "startproject", "version"}
+BUILTIN = {"check", "collectstatic", "routes", "runserver", "serve", "shell", "startproject", "version"}
 
 
 def run(*argv):

@@ -85,7 +85,7 @@ def connection_identity(options: dict[str, Any]) -> dict[str, Any]:
     return {"driver_info": DriverInfo(name="redis-py", lib_version=redis.__version__)}
 
 
-def _reset_after_fork() -> None:
+def _reset_after_fork() -> None:  # pragma: no cover - runs in the forked child (its test checks the result)
     for cache in list(_live_caches):
         cache.reset_pools()
 
@@ -105,7 +105,7 @@ class RedisCache(BaseCache):
             serializer = import_string(serializer)
         if callable(serializer):
             serializer = serializer()
-        self._serializer = serializer or RedisSerializer()
+        self._serializer: Any = serializer or RedisSerializer()
         pool_options = {key: value for key, value in options.items() if key not in _OWN_OPTIONS}
         pool_options.setdefault("socket_timeout", 1.0)
         pool_options.setdefault("socket_connect_timeout", 1.0)
@@ -119,10 +119,10 @@ class RedisCache(BaseCache):
         _live_caches.add(self)
 
     def reset_pools(self) -> None:
-        """Forget every pool (a forked child must not share its parent's sockets)."""
-        self._pools: dict[int, redis.ConnectionPool] = {}
-        self._async_pools: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, dict[int, aioredis.ConnectionPool]
+        """Forget every pool and client (a forked child must not share its parent's sockets)."""
+        self._clients: dict[int, redis.Redis] = {}
+        self._async_clients: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[int, aioredis.Redis]
         ] = weakref.WeakKeyDictionary()
 
     # ----------------------------------------------------------------------------------- clients
@@ -132,26 +132,29 @@ class RedisCache(BaseCache):
         return random.randint(1, len(self._servers) - 1)  # noqa: S311 - spreads reads over replicas
 
     def get_client(self, key: str | None = None, *, write: bool = False) -> redis.Redis:
-        """A blocking client on this process's pool for the server that serves ``key``."""
+        """The blocking client (on this process's pool) of the server that serves ``key``."""
+        # PERF: one client per server and process, made once (building a redis-py client costs tens of µs).
         index = self._server_index(write)
-        pool = self._pools.get(index)
-        if pool is None:
-            pool = self._pools[index] = redis.ConnectionPool.from_url(
-                self._servers[index], **self._pool_options
+        client = self._clients.get(index)
+        if client is None:
+            pool = redis.ConnectionPool.from_url(self._servers[index], **self._pool_options)
+            client = self._clients[index] = redis.Redis(
+                connection_pool=pool, retry=self._pool_options["retry"]
             )
-        return redis.Redis(connection_pool=pool, retry=self._pool_options["retry"])
+        return client
 
     def get_async_client(self, key: str | None = None, *, write: bool = False) -> aioredis.Redis:
-        """An asyncio client on the running loop's pool (pools are bound to the loop that made them)."""
+        """The asyncio client of the running loop (a pool's connections belong to the loop that made them)."""
         loop = asyncio.get_running_loop()
-        pools = self._async_pools.get(loop)
-        if pools is None:
-            pools = self._async_pools[loop] = {}
+        clients = self._async_clients.get(loop)
+        if clients is None:
+            clients = self._async_clients[loop] = {}
         index = self._server_index(write)
-        pool = pools.get(index)
-        if pool is None:
-            pool = pools[index] = aioredis.ConnectionPool.from_url(self._servers[index], **self._pool_options)
-        return aioredis.Redis(connection_pool=pool, retry=self._pool_options["retry"])
+        client = clients.get(index)
+        if client is None:
+            pool = aioredis.ConnectionPool.from_url(self._servers[index], **self._pool_options)
+            client = clients[index] = aioredis.Redis(connection_pool=pool, retry=self._pool_options["retry"])
+        return client
 
     # ---------------------------------------------------------------------------------- failures
     def _failed(self, error: Exception, operation: str) -> CacheUnavailable:
@@ -170,7 +173,7 @@ class RedisCache(BaseCache):
 
     def _encode(self, key: str, value: Any) -> bytes | int:
         try:
-            data = self._serializer.dumps(value)
+            data: bytes | int = self._serializer.dumps(value)
         except TypeError as error:
             raise TypeError(f"Cache value for key {key!r} cannot be pickled: {error.__cause__ or error}")
         if isinstance(data, bytes):
@@ -294,7 +297,7 @@ class RedisCache(BaseCache):
             if seconds == 0:
                 stored = not await client.exists(key)
             else:
-                stored = await client.set(key, data, ex=seconds, nx=True)
+                stored = bool(await client.set(key, data, ex=seconds, nx=True))
         except _UNREACHABLE as error:
             raise self._failed(error, "add") from error
         self._up()
@@ -471,6 +474,6 @@ class RedisCache(BaseCache):
 
     async def aclose(self, **kwargs: Any) -> None:
         """Disconnect the running loop's pools (call before the loop ends; they cannot outlive it)."""
-        pools = self._async_pools.pop(asyncio.get_running_loop(), {})
-        for pool in pools.values():
-            await pool.disconnect()
+        clients = self._async_clients.pop(asyncio.get_running_loop(), {})
+        for client in clients.values():
+            await client.connection_pool.disconnect()

@@ -41,7 +41,15 @@ class DevelopmentServer:
     """
 
     def __init__(
-        self, host: str, port: int, *, skip_checks: bool, traceback: bool, reloading: bool, no_color: bool
+        self,
+        host: str,
+        port: int,
+        *,
+        skip_checks: bool,
+        traceback: bool,
+        reloading: bool,
+        no_color: bool,
+        static: bool | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -49,6 +57,8 @@ class DevelopmentServer:
         self.traceback = traceback
         self.reloading = reloading
         self.no_color = no_color
+        # Serve STATIC_URL from STATICFILES_DIRS: True (--insecure), False (--nostatic), None: with DEBUG.
+        self.static = static
 
     def __call__(self, sockets: list[socket.socket] | None = None) -> None:
         """Serve until stopped; a problem is printed and, with the reloader, waits for a file change."""
@@ -78,6 +88,11 @@ class DevelopmentServer:
             command.stdout.write("Performing system checks...\n\n")
             command.check(display_num_errors=True)
         app = load_application()
+        serve_static = settings.DEBUG if self.static is None else self.static
+        if serve_static and settings.STATIC_URL:
+            from microdj.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+            app = ASGIStaticFilesHandler(app, use_finders=True)
         now = datetime.now().strftime("%B %d, %Y - %X")
         command.stdout.write(
             f"{now}\n"
@@ -111,6 +126,14 @@ class Command(BaseCommand):
             help="Do not restart the server when a source file changes.",
         )
         parser.add_argument("--skip-checks", action="store_true", help="Skip the system checks.")
+        parser.add_argument(
+            "--nostatic", action="store_true", help="Do not serve STATIC_URL from STATICFILES_DIRS."
+        )
+        parser.add_argument(
+            "--insecure",
+            action="store_true",
+            help="Serve STATIC_URL from STATICFILES_DIRS even without DEBUG.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from microdj.conf import settings
@@ -128,6 +151,7 @@ class Command(BaseCommand):
             traceback=options["traceback"],
             reloading=options["use_reloader"],
             no_color=options["no_color"],
+            static=False if options["nostatic"] else (True if options["insecure"] else None),
         )
         try:
             if options["use_reloader"]:

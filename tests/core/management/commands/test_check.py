@@ -48,7 +48,14 @@ def test_tags(override):
 
 
 def test_list_tags():
-    assert check(list_tags=True)[0].split() == ["middleware", "security", "settings", "urls"]
+    assert check(list_tags=True)[0].split() == [
+        "caches",
+        "middleware",
+        "security",
+        "settings",
+        "staticfiles",
+        "urls",
+    ]
     assert "async_support" in check(list_tags=True, deploy=True)[0].split()
 
 

@@ -198,3 +198,31 @@ def test_handle_binds_then_serves_in_process_or_under_the_reloader(monkeypatch):
     reloader = served[1]
     assert reloader.target.reloading is True and reloader.target.host == "127.0.0.1"
     assert reloader.config.reload_dirs and out.getvalue() == "Watching for file changes with FakeReload\n"
+
+
+def _add_static(new_project):
+    (new_project / "static").mkdir()
+    (new_project / "static" / "app.css").write_text("body { color: teal }\n")
+    with (new_project / "mysite" / "settings.py").open("a") as file:
+        file.write('\nSTATICFILES_DIRS = [BASE_DIR / "static"]\n')
+
+
+def test_static_files_served_with_debug_unless_nostatic(server, new_project):
+    _add_static(new_project)
+    url, process, _ = server("--noreload")
+    response = get(url + "static/app.css")
+    assert response.status_code == 200 and response.text == "body { color: teal }\n"
+    stop(process)
+    url, process, _ = server("--noreload", "--nostatic")
+    assert get(url + "static/app.css").status_code == 404
+
+
+def test_insecure_serves_static_files_without_debug(server, new_project):
+    _add_static(new_project)
+    with (new_project / "mysite" / "settings.py").open("a") as file:
+        file.write('\nDEBUG = False\nALLOWED_HOSTS = ["127.0.0.1"]\n')
+    url, process, _ = server("--noreload", "--insecure")
+    assert get(url + "static/app.css").status_code == 200
+    stop(process)
+    url, process, _ = server("--noreload")
+    assert get(url + "static/app.css").status_code == 404

@@ -113,7 +113,7 @@ def test_async_client_and_async_streaming(signals):
             unread = await client.get("/astream/")
         return held, unread
 
-    held, unread = asyncio.run(main())
+    _held, _unread = asyncio.run(main())
     # aclose() let the unread one finish too.
     assert signals == ["started", "finished"] * 3
 
