@@ -17,8 +17,10 @@ from typing import Any
 __all__ = ["USER_CODE", "Mark", "enter", "leave", "user_code", "view_label"]
 
 #: (label, id of the thread running the loop, mode or None). A mode in the mark (an application's own
-#: ``async_safety``) wins over the process-wide one.
-Mark = tuple[str, int, str | None]
+#: ``async_safety``) wins over the process-wide one. The view runner uses a list of the same three items,
+#: set once per task and changed in place (see :mod:`microdj.guard.runner`); a thread id of 0 matches no
+#: thread, so such a list marks nothing between two views.
+Mark = tuple[str, int, str | None] | list[Any]
 USER_CODE: ContextVar[Mark | None] = ContextVar("microdj_user_code", default=None)
 
 

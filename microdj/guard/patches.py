@@ -109,7 +109,7 @@ def _sleep_blocks(secs: Any = None, *args: Any, **kwargs: Any) -> bool:
 
 
 def _socket_blocks(sock: Any, *args: Any, **kwargs: Any) -> bool:
-    return sock.gettimeout() != 0
+    return bool(sock.gettimeout() != 0)
 
 
 def _open_blocks(file: Any = None, *args: Any, **kwargs: Any) -> bool:
@@ -326,12 +326,13 @@ def _connection_class(sqlite3: ModuleType, factory: Any) -> Any:
         return factory
     guarded = _sqlite_classes.get(factory)
     if guarded is None:
-        names = _CONNECTION_METHODS
+        names: tuple[str, ...] = _CONNECTION_METHODS
         extra: dict[str, Any] = {}
-        if factory.cursor is sqlite3.Connection.cursor:
+        base_cursor: Callable[..., Any] = sqlite3.Connection.cursor
+        if getattr(factory, "cursor", None) is base_cursor:
             # Connection.execute() & co. make their cursor in C; doing it here makes the cursor a guarded one.
             names = ("commit", "rollback")
-            extra = _cursor_shortcuts(sqlite3.Connection.cursor, _cursor_class(sqlite3))
+            extra = _cursor_shortcuts(base_cursor, _cursor_class(sqlite3))
         guarded = _guarded_subclass(factory, "sqlite3.Connection", names, extra)
         _sqlite_classes[factory] = guarded
     return guarded
@@ -448,7 +449,7 @@ def _lock_targets(threading_: ModuleType) -> list[Target]:
 SELECT = "use the loop's own readiness callbacks (`loop.add_reader()`) or asyncio streams"
 
 
-def _poll_waits(timeout: Any) -> bool:
+def _poll_waits(timeout: Any = None, *args: Any, **kwargs: Any) -> bool:
     return timeout is None or (isinstance(timeout, int | float) and timeout != 0)
 
 

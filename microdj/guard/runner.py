@@ -69,34 +69,50 @@ class GuardedViewRunner(ViewRunner):
 
     async def view(self, callback: AsyncView, request: HttpRequest, match: ResolverMatch) -> Any:
         label = self.labels.get((callback, match.url_name)) or self.label(callback, match.url_name)
-        # PERF: the mark is set directly (what mark.enter() does, without the call).
-        token = USER_CODE.set((label, threading.get_ident(), self.mode))
+        mark = USER_CODE.get()
+        if mark is None:
+            # PERF: one ContextVar set per task (a set and a reset cost more than the view call itself);
+            # the list is then changed in place, and marks nothing (thread 0) once the view is done.
+            mark = [label, 0, None]
+            USER_CODE.set(mark)
+        elif mark.__class__ is not list:
+            return await _run_marked(callback(request, *match.args, **match.kwargs), label, self.mode)
+        previous_label, previous_thread, previous_mode = mark
+        mark[0] = label
+        mark[1] = threading.get_ident()
+        mark[2] = self.mode
+        args, kwargs = match.args, match.kwargs
         try:
-            return await callback(request, *match.args, **match.kwargs)
+            if args or kwargs:
+                return await callback(request, *args, **kwargs)
+            return await callback(request)
         finally:
-            USER_CODE.reset(token)
+            mark[0] = previous_label
+            mark[1] = previous_thread
+            mark[2] = previous_mode
 
     def middleware(self, middleware: AsyncHandler, path: str) -> AsyncHandler:
         label = f"middleware {path}"
         mode = self.mode
 
         async def guarded(request: HttpRequest) -> Any:
-            token = USER_CODE.set((label, threading.get_ident(), mode))
-            try:
-                return await middleware(request)
-            finally:
-                USER_CODE.reset(token)
+            return await _run_marked(middleware(request), label, mode)
 
         return guarded
 
     async def body(self, request: HttpRequest, sending: Awaitable[None]) -> None:
         match = request.resolver_match
         label = self.label(match.func, match.url_name) if match else "a streaming response"
-        token = USER_CODE.set((f"streaming body of {label}", threading.get_ident(), self.mode))
-        try:
-            await sending
-        finally:
-            USER_CODE.reset(token)
+        await _run_marked(sending, f"streaming body of {label}", self.mode)
+
+
+async def _run_marked(awaitable: Awaitable[Any], label: str, mode: str | None) -> Any:
+    """Await ``awaitable`` with the mark set to ``label`` (a set and a reset of the ContextVar)."""
+    token = USER_CODE.set((label, threading.get_ident(), mode))
+    try:
+        return await awaitable
+    finally:
+        USER_CODE.reset(token)
 
 
 def view_runner(async_safety: str | None = None) -> ViewRunner:

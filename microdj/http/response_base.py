@@ -94,6 +94,10 @@ class BadHeaderError(ValueError):
     """A header name or value contains a newline."""
 
 
+# PERF: the Content-Length header lines of short bodies, made once.
+_LENGTH_LINES = [(b"content-length", str(n).encode()) for n in range(4096)]
+
+
 class ResponseHeaders(CaseInsensitiveMapping):
     """Case-insensitive response headers; names must be ASCII, values are made latin-1 (else MIME-encoded)."""
 
@@ -142,7 +146,10 @@ class ResponseHeaders(CaseInsensitiveMapping):
 
     def __contains__(self, key: object) -> bool:
         # PERF: one dict lookup (Mapping's default goes through __getitem__ and a KeyError when missing).
-        return isinstance(key, str) and key.lower() in self._store
+        try:
+            return key.lower() in self._store  # type: ignore[attr-defined]
+        except AttributeError:
+            return False
 
     def __delitem__(self, key: str) -> None:
         # As in Django, deleting a missing header is not an error.
@@ -261,10 +268,10 @@ class HttpResponseBase:
     def charset(self, value: str | None) -> None:
         self._charset = value
 
-    def asgi_headers(self) -> list[tuple[bytes, bytes]]:
+    def asgi_headers(self, content_length: int | None = None) -> list[tuple[bytes, bytes]]:
         """Return the header lines to send: (lower-case name, value) bytes, then one Set-Cookie per cookie.
 
-        Content-Length is only there if it was set on the response; the handler adds it otherwise.
+        With ``content_length``, a Content-Length line of that value is added unless the response has its own.
         """
         # PERF: a plain loop (cheaper than a comprehension's frame for the usual one or two headers); the
         # pairs of the few Content-Type values in use are made once.
@@ -273,7 +280,15 @@ class HttpResponseBase:
             if name == "content-type":
                 lines.append(_CONTENT_TYPE_PAIRS.get(value) or _content_type_pair(value))
             else:
+                if name == "content-length":
+                    content_length = None
                 lines.append((name.encode("ascii"), value.encode("latin-1")))
+        if content_length is not None:
+            lines.append(
+                _LENGTH_LINES[content_length]
+                if content_length < 4096
+                else (b"content-length", str(content_length).encode())
+            )
         if self._cookies:
             lines.extend(
                 (b"set-cookie", morsel.OutputString().encode("latin-1")) for morsel in self._cookies.values()
@@ -409,12 +424,14 @@ class HttpResponseBase:
     def close(self) -> None:
         """Call the registered closers (iterators, files) once; errors in them are ignored."""
         closers = self._resource_closers
-        for closer in closers:
-            try:
-                closer()
-            except Exception:  # noqa: BLE001, S110 - one closer failing must not keep the others from running
-                pass
-        closers.clear()
+        # PERF: the usual response has nothing to close; the handler calls this once per request.
+        if closers:
+            for closer in closers:
+                try:
+                    closer()
+                except Exception:  # noqa: BLE001, S110 - one closer failing must not keep the others from running
+                    pass
+            closers.clear()
         self.closed = True
 
     def write(self, content: Any) -> None:

@@ -264,3 +264,41 @@ def test_lifecycle_signals(app):
         request_finished.disconnect(finished)
         got_request_exception.disconnect(failed)
     assert seen == [("started", "/500/"), ("exception", "/500/"), ("finished", "ASGIHandler")]
+
+
+def test_asgi_request_from_a_scope_and_a_body_file():
+    import io
+
+    from microdj.core.handlers.asgi import ASGIHandler, ASGIRequest
+
+    headers = [(b"host", b"testserver"), (b"content-type", b"application/x-www-form-urlencoded")]
+    scope = make_scope("POST", "/form/", b"a=1", headers=[*headers, (b"content-length", b"7")])
+    request = ASGIRequest(scope, io.BytesIO(b"x=1&y=2"))
+    assert isinstance(request, ASGIRequest) and ASGIHandler.request_class is ASGIRequest
+    assert request.method == "POST" and request.path == "/form/" and request.GET["a"] == "1"
+    assert request.body == b"x=1&y=2" and request.POST["y"] == "2"
+
+
+def test_read_body_collects_the_messages_and_refuses_a_disconnect(app):
+    from microdj.core.exceptions import RequestAborted
+
+    def receiver(messages):
+        items = iter(messages)
+
+        async def receive():
+            return next(items)
+
+        return receive
+
+    async def main():
+        parts = [
+            {"type": "http.request", "body": b"ab", "more_body": True},
+            {"type": "http.request", "more_body": True},
+            {"type": "http.request", "body": b"cd"},
+        ]
+        body_file = await app.read_body(receiver(parts))
+        assert body_file.read() == b"abcd"
+        with pytest.raises(RequestAborted):
+            await app.read_body(receiver([{"type": "http.disconnect"}]))
+
+    asyncio.run(main())

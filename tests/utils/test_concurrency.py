@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
+from typing import Any
 
 import pytest
 
@@ -258,3 +259,110 @@ def test_run_on_loop_from_a_worker_thread():
     assert value == "hello"
     assert ran_on == loop_thread != worker
     assert error_args == ("from the loop",)
+
+
+def test_run_to_end_lets_a_cancelled_call_finish_first():
+    from microdj.utils.concurrency import run_in_thread
+
+    finished = threading.Event()
+    started = threading.Event()
+
+    def work() -> str:
+        started.set()
+        finished.wait(0.2)
+        finished.set()
+        return "done"
+
+    async def main() -> bool:
+        task = asyncio.ensure_future(run_in_thread(work))
+        while not started.is_set():
+            await asyncio.sleep(0.001)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return finished.is_set()
+
+    assert asyncio.run(main()) is True
+
+
+def test_run_to_end_returns_and_raises_like_run():
+    from microdj.utils.concurrency import run_in_thread
+
+    def fail() -> None:
+        raise ValueError("boom")
+
+    async def main() -> str:
+        with pytest.raises(ValueError, match="boom"):
+            await run_in_thread(fail)
+        return await run_in_thread(str.upper, "ok")
+
+    assert asyncio.run(main()) == "OK"
+
+
+def test_run_on_loop_uses_the_loop_of_the_pool_call():
+    from microdj.utils.concurrency import calling_loop
+
+    pool = WorkerPool(1)
+
+    async def double(value: int) -> int:
+        return value * 2
+
+    def in_thread() -> tuple[bool, int]:
+        return calling_loop() is loop, run_on_loop(double(21))
+
+    async def main() -> tuple[bool, int]:
+        nonlocal loop
+        loop = asyncio.get_running_loop()
+        return await pool.run(in_thread)
+
+    loop = None
+    try:
+        assert asyncio.run(main()) == (True, 42)
+    finally:
+        pool.shutdown()
+
+
+def test_run_on_loop_outside_a_pool_thread_needs_a_loop():
+    from microdj.utils.concurrency import calling_loop
+
+    async def nothing() -> None:
+        return None
+
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(calling_loop()))
+    thread.start()
+    thread.join()
+    assert result == [None]
+    coro = nothing()
+    with pytest.raises(RuntimeError, match="needs a loop"):
+        _run_without_loop(coro)
+
+
+def _run_without_loop(coro: Any) -> None:
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            run_on_loop(coro)
+        except BaseException as error:  # noqa: BLE001 - handed back to the test
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    raise errors[0]
+
+
+def test_run_sync_refuses_on_the_loop_and_runs_without_one():
+    from microdj.core.exceptions import SynchronousOnlyOperation
+    from microdj.utils.concurrency import run_sync
+
+    async def value() -> int:
+        return 7
+
+    async def on_loop() -> None:
+        with pytest.raises(SynchronousOnlyOperation, match="not here"):
+            run_sync(value(), None, "not here")
+
+    asyncio.run(on_loop())
+    assert run_sync(value(), None, "unused") == 7

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from asgiref.sync import iscoroutinefunction
 
 from microdj.conf import settings
 from microdj.core.exceptions import RequestAborted
-from microdj.core.handlers.asgi_types import Receive, Scope, Send
+from microdj.core.handlers.asgi_types import Message, Receive, Scope, Send
 from microdj.core.handlers.base import BaseHandler, import_string
 from microdj.core.handlers.disconnect import (
     UNBOUND_MONITOR,
@@ -25,17 +26,33 @@ from microdj.core.handlers.disconnect import (
     owns_cancellation,
 )
 from microdj.core.handlers.exception import response_for_exception
-from microdj.core.handlers.sending import send_response
+from microdj.core.handlers.sending import response_messages
+from microdj.core.handlers.streaming import send_streaming_response
 from microdj.core.signals import request_finished, request_started
 from microdj.http.headers import check_utf8
 from microdj.http.request import HttpRequest
 from microdj.http.response_base import HttpResponseBase
 
-__all__ = ["ASGIHandler", "Receive", "RequestObserver", "Scope", "Send"]
+__all__ = ["ASGIHandler", "ASGIRequest", "Receive", "RequestObserver", "Scope", "Send"]
 
 logger = logging.getLogger("microdj.request")
 
 Hook = Callable[[], Any] | str
+
+
+class ASGIRequest(HttpRequest):
+    """Django's ``ASGIRequest``: ``ASGIRequest(scope, body_file)`` is the request of an ASGI HTTP ``scope``
+    whose body is read from the file object ``body_file``. The handler itself builds its requests lazily with
+    ``from_scope()`` (the body is then received on demand)."""
+
+    def __init__(self, scope: Scope, body_file: IO[bytes]) -> None:
+        body = body_file.read()
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        # The lazy request from_scope() builds, adopted by this instance.
+        self.__dict__.update(type(self).from_scope(scope, receive).__dict__)
 
 
 class RequestObserver(Protocol):
@@ -51,8 +68,8 @@ class RequestObserver(Protocol):
 class ASGIHandler(BaseHandler):
     """The ASGI application object (``microdj.asgi.get_asgi_application()`` returns one)."""
 
-    #: The class of the requests built from each scope.
-    request_class: type[HttpRequest] = HttpRequest
+    #: The class of the requests built from each scope (with its ``from_scope()``).
+    request_class: type[HttpRequest] = ASGIRequest
     #: Told about every request and its response when set (on the class: every handler of the process).
     observer: RequestObserver | None = None
     # The disconnect monitor of the loop that served the last request (see handlers/disconnect.py).
@@ -89,16 +106,18 @@ class ASGIHandler(BaseHandler):
         if request_started.receivers:
             await request_started.asend(sender=self.__class__, scope=scope)
         request = self.request_class.from_scope(scope, receive, loop)
-        observer = self.observer
         response = None
         try:
-            if observer is not None:
-                observer.started(request)
             response = await self.get_response_async(request, loop)
-            if observer is not None:
-                observer.finished(request, response)
-            if response is not None:
-                await send_response(request, response, send, self.pool, self.runner)
+            if response is None:
+                return
+            if response.streaming:
+                await send_streaming_response(request, response, send, self.pool, self.runner)
+            else:
+                # PERF: the usual response goes out in two sends from here, without one more coroutine.
+                start, body = response_messages(request, response)
+                await send(start)
+                await send(body)
         finally:
             if response is not None:
                 response.close()
@@ -117,8 +136,11 @@ class ASGIHandler(BaseHandler):
             monitor = self._disconnects = monitor_for(loop)
         inflight = monitor.inflight
         inflight[request] = current_task(loop)
+        observer = self.observer
         response: HttpResponseBase | None = None
         try:
+            if observer is not None:
+                observer.started(request)
             scope = request.scope
             # PERF: two isascii() calls; only a non-ASCII path or query string is looked at closely.
             if not (scope["path"].isascii() and scope.get("query_string", b"").isascii()):
@@ -140,7 +162,27 @@ class ASGIHandler(BaseHandler):
                 # A disconnect the view did not let through: its response goes nowhere.
                 response.close()
                 response = None
+            if observer is not None:
+                observer.finished(request, response)
         return response
+
+    async def read_body(self, receive: Receive) -> IO[bytes]:
+        """Receive the whole request body into a temporary file (in memory while it is small), as Django does.
+
+        ``RequestAborted`` if the client disconnects first. The handler itself reads bodies on demand instead.
+        """
+        body_file = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b")
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                body_file.close()
+                raise RequestAborted()
+            if "body" in message:
+                body_file.write(message["body"])
+            if not message.get("more_body", False):
+                break
+        body_file.seek(0)
+        return body_file
 
     async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request (the same as calling the application with an 'http' scope)."""

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from inspect import isawaitable
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from asgiref.sync import iscoroutinefunction
 
@@ -49,6 +49,10 @@ def _hook_mode(hook: Hook, inline: bool) -> str:
     return _INLINE if inline else _THREAD
 
 
+class MiddlewareNotCapable(ImproperlyConfigured, RuntimeError):
+    """A middleware says it can run neither sync nor async (Django raises a RuntimeError for it)."""
+
+
 class BaseHandler:
     """Holds the URL resolver, the worker pool, the view runner and the middleware chain built from settings.
 
@@ -67,6 +71,8 @@ class BaseHandler:
         self._template_response_middleware: list[Hook] = []
         self._deferred_classes: dict[type, bool] = {}
         self.runner: ViewRunner = view_runner(async_safety)
+        self._middleware_chain: Callable[[HttpRequest], Awaitable[HttpResponseBase | None]]
+        self._plain_views = not self.runner.guarded
         self.load_middleware()
 
     def rebuild(self) -> None:
@@ -105,14 +111,20 @@ class BaseHandler:
             sync_capable = getattr(factory, "sync_capable", True)
             async_capable = getattr(factory, "async_capable", False)
             if not sync_capable and not async_capable:
-                raise ImproperlyConfigured(
+                raise MiddlewareNotCapable(
                     f"Middleware {path} must have at least one of sync_capable/async_capable set to True."
                 )
             middleware_is_async = async_capable and (handler_is_async or not sync_capable)
             try:
-                middleware = factory(self._adapt(handler, handler_is_async, middleware_is_async))
+                adapted = self._adapt(handler, handler_is_async, middleware_is_async, f"middleware {path}")
+                middleware = factory(adapted)
             except MiddlewareNotUsed as reason:
-                logger.debug("MiddlewareNotUsed(%r): %s", path, reason)
+                # As in Django: said only with DEBUG on.
+                if settings.DEBUG:
+                    if str(reason):
+                        logger.debug("MiddlewareNotUsed(%r): %s", path, reason)
+                    else:
+                        logger.debug("MiddlewareNotUsed: %r", path)
                 continue
             if middleware is None:
                 raise ImproperlyConfigured(f"Middleware factory {path} returned None.")
@@ -132,14 +144,23 @@ class BaseHandler:
             handler_is_async = middleware_is_async
         if not factories and innermost_async:
             # PERF: with no middleware the handler's own exception handling is the only layer needed.
-            self._middleware_chain: AsyncHandler = self._get_response_async
+            self._middleware_chain = self._get_response_async
         else:
             self._middleware_chain = self._adapt(handler, handler_is_async, True)
 
-    def _adapt(self, handler: Callable[..., Any], is_async: bool, want_async: bool) -> Callable[..., Any]:
-        """Make ``handler`` callable in the wanted mode (a thread hop at a mode boundary)."""
+    def _adapt(
+        self, handler: Callable[..., Any], is_async: bool, want_async: bool, name: str | None = None
+    ) -> Callable[..., Any]:
+        """Make ``handler`` callable in the wanted mode (a thread hop at a mode boundary).
+
+        With DEBUG on, an adaptation is logged as Django logs it, naming ``name`` (the middleware it is for).
+        """
         if is_async == want_async:
             return handler
+        if settings.DEBUG:
+            kind = "Synchronous" if want_async else "Asynchronous"
+            what = name or f"method {getattr(handler, '__qualname__', type(handler).__qualname__)}()"
+            logger.debug("%s handler adapted for %s.", kind, what)
         if want_async:
             pool = self.pool
 
@@ -161,7 +182,8 @@ class BaseHandler:
 
             async def convert_async(request: HttpRequest) -> HttpResponseBase | None:
                 try:
-                    return await handler(request)
+                    response: HttpResponseBase | None = await handler(request)
+                    return response
                 except RequestAborted:
                     raise
                 except Exception as error:
@@ -171,7 +193,8 @@ class BaseHandler:
 
         def convert_sync(request: HttpRequest) -> HttpResponseBase | None:
             try:
-                return handler(request)
+                response: HttpResponseBase | None = handler(request)
+                return response
             except RequestAborted:
                 raise
             except Exception as error:
@@ -198,7 +221,13 @@ class BaseHandler:
 
     async def _get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         """Resolve, run process_view hooks, call the view (sync ones in a worker thread), check the result."""
-        match = self._resolve(request)
+        path = request.path_info
+        if request.urlconf is None:
+            # PERF: _resolve() inlined; the matcher is called directly, the resolver only when it must decide.
+            match = self._fast_resolve(path) or self.resolver.resolve(path)
+        else:
+            match = get_resolver(request.urlconf).resolve(path)
+        request.resolver_match = match
         callback = match.func
         # PERF: a dict lookup per request; iscoroutinefunction() runs once per view.
         view_is_async = self._view_is_async.get(callback)
@@ -218,8 +247,16 @@ class BaseHandler:
         if response is None:
             try:
                 if view_is_async:
-                    # PERF: the runner hands back the view's own coroutine (guard off) or one wrapper.
-                    response = await self.runner.view(callback, request, match)
+                    if self._plain_views:
+                        # PERF: guard off: the view's own coroutine, called here as ViewRunner.view() would
+                        # (without its call); a view without URL arguments is called plainly.
+                        args, kwargs = match.args, match.kwargs
+                        coroutine = (
+                            callback(request, *args, **kwargs) if args or kwargs else callback(request)
+                        )
+                        response = await coroutine
+                    else:
+                        response = await self.runner.view(callback, request, match)
                 else:
                     response = await self.pool.run(_call_view, callback, request, match.args, match.kwargs)
             except Exception as error:
@@ -227,7 +264,7 @@ class BaseHandler:
                 if response is None:
                     raise
         if not isinstance(response, HttpResponseBase):
-            self._check_response(response, callback)
+            self._refuse(response, callback)
         # PERF: one dict lookup per request decides whether the response class renders later.
         deferred = self._deferred_classes.get(response.__class__)
         if deferred or (deferred is None and self._is_deferred(response)):
@@ -271,7 +308,8 @@ class BaseHandler:
                 response = self._process_exception_sync(request, error)
                 if response is None:
                     raise
-        self._check_response(response, callback)
+        if not isinstance(response, HttpResponseBase):
+            self._refuse(response, callback)
         if self._is_deferred(response):
             response = run_on_loop(self._render_async(request, response))
         return response
@@ -343,7 +381,7 @@ class BaseHandler:
             result = hook(request, response)
             response = await result if iscoroutinefunction(hook) else result
             if not isinstance(response, HttpResponseBase):
-                self._check_response(response, hook, "process_template_response")
+                self._refuse(response, hook, "process_template_response")
         try:
             if finish is not None:
                 rendered = await finish()
@@ -361,10 +399,8 @@ class BaseHandler:
         return response if rendered is None else rendered
 
     @staticmethod
-    def _check_response(response: Any, callback: Any, name: str | None = None) -> None:
-        """A view must return a response object; anything else is a clear 500."""
-        if isinstance(response, HttpResponseBase):
-            return
+    def _refuse(response: Any, callback: Any, name: str | None = None) -> NoReturn:
+        """A view must return a response object: raise the clear error (a 500) for what it gave instead."""
         if name is None:
             target = getattr(callback, "view_class", callback)
             name = (
@@ -399,4 +435,4 @@ def _call_view(
     return callback(request, *args, **kwargs)
 
 
-__all__ = ["BaseHandler", "import_string"]
+__all__ = ["BaseHandler", "MiddlewareNotCapable", "import_string"]

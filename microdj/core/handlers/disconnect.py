@@ -240,6 +240,7 @@ def owns_cancellation(request: HttpRequest) -> bool:
         return False
     watch.cancel_consumed = True
     task = watch.task
+    assert task is not None  # a cancel is only requested of a task
     # Another cancellation (a server shutting down) is still pending: that one must propagate.
     return task.uncancel() == 0
 
@@ -253,5 +254,6 @@ def end_watch(request: HttpRequest) -> bool:
     if watch.cancel_requested and not watch.cancel_consumed:
         # The view swallowed the CancelledError: balance the cancel() it absorbed.
         watch.cancel_consumed = True
+        assert watch.task is not None  # a cancel is only requested of a task
         watch.task.uncancel()
     return watch.disconnected

@@ -18,6 +18,7 @@ from microdj.conf import settings
 from microdj.core import exceptions as exc
 from microdj.core.signals import got_request_exception
 from microdj.http.multipartparser import MultiPartParserError
+from microdj.http.request import HttpRequest
 from microdj.http.response import Http404, HttpResponse, HttpResponseBase
 from microdj.utils.log import log_response, security_logger_prefix
 from microdj.views import debug, defaults
@@ -36,7 +37,7 @@ _DEFAULT_HANDLERS: dict[int, Callable[..., HttpResponseBase]] = {
 def error_handler(resolver: Resolver | None, status: int) -> Callable[..., HttpResponseBase]:
     """The view for an error status: ``handlerNNN`` of the root URLconf, or the default (cached)."""
     if resolver is not None:
-        custom = resolver.resolve_error_handler(status)
+        custom: Callable[..., HttpResponseBase] | None = resolver.resolve_error_handler(status)
         if custom is not None:
             return custom
     return _DEFAULT_HANDLERS[status]
@@ -58,8 +59,11 @@ def _signal_exception(request: Any, error: BaseException | None) -> None:
         got_request_exception.send_robust(sender=None, request=request, exception=error)
 
 
-def response_for_exception(request: Any, error: BaseException, resolver: Resolver | None) -> Any:
+def response_for_exception(
+    request: HttpRequest, error: BaseException, resolver: Resolver | None
+) -> HttpResponseBase | None:
     """The response for ``error``, logged once; None when no response should be sent."""
+    response: HttpResponseBase
     if isinstance(error, exc.RequestAborted):
         return None
     if isinstance(error, Http404):
@@ -103,7 +107,8 @@ def response_for_exception(request: Any, error: BaseException, resolver: Resolve
             exception=error,
         )
         response = handle_uncaught_exception(request, resolver, (type(error), error, error.__traceback__))
-        response._has_been_logged = True
+        # Django's marker, read by log_response.
+        response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
@@ -119,7 +124,7 @@ def _log_security(error: BaseException, request: Any, response: Any) -> None:
     response._has_been_logged = True
 
 
-def handle_uncaught_exception(request: Any, resolver: Resolver | None, exc_info: tuple) -> Any:
+def handle_uncaught_exception(request: Any, resolver: Resolver | None, exc_info: tuple[Any, ...]) -> Any:
     """A 500: the traceback page with DEBUG on, ``handler500`` (or the short default) otherwise."""
     if settings.DEBUG:
         return debug.technical_500_response(request, *exc_info)
