@@ -501,12 +501,12 @@ def _leaves(resolver: URLResolver) -> Any:
                 not hasattr(pattern, "url_patterns")
                 or budget <= 0
                 or len(chain) >= MAX_DEPTH
-                or id(pattern.urlconf_module) in seen
+                or id(pattern.urlconf_module) in seen  # type: ignore[union-attr]
             ):
                 budget -= 1
                 yield list(chain), pattern
             else:
-                yield from walk(pattern, chain, seen)
+                yield from walk(pattern, chain, seen)  # type: ignore[arg-type]
 
     return walk(resolver, (), frozenset())
 

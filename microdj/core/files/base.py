@@ -35,4 +35,4 @@ class ContentFile(File):
     def write(self, data: Any) -> int:
         """Append ``data`` and grow ``size`` by its length."""
         self.__dict__.pop("_size", None)  # recomputed from the stream on the next read of ``size``
-        return self.file.write(data)  # type: ignore[no-any-return, union-attr]
+        return self.file.write(data)  # type: ignore[no-any-return]

@@ -13,6 +13,7 @@ def _patch_response(func: Callable[..., Any], patch: Callable[[Any], None]) -> C
     """Wrap the view ``func`` so ``patch(response)`` runs on each response it returns."""
     if iscoroutinefunction(func):
 
+        @wraps(func)
         async def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             response = await func(request, *args, **kwargs)
             patch(response)
@@ -20,12 +21,13 @@ def _patch_response(func: Callable[..., Any], patch: Callable[[Any], None]) -> C
 
     else:
 
+        @wraps(func)
         def _view_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             response = func(request, *args, **kwargs)
             patch(response)
             return response
 
-    return wraps(func)(_view_wrapper)
+    return _view_wrapper
 
 
 def _frame_options(value: str) -> Callable[[Any], None]:
