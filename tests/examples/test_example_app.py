@@ -2,54 +2,17 @@
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.load.load_servers import stop, wait_until_ready
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.load.load_servers import uvicorn_serving
 
 
 @pytest.fixture(scope="module")
 def server():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("MICRODJ_SETTINGS_MODULE", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "examples.app:application",
-            "--fd",
-            str(sock.fileno()),
-            "--log-level",
-            "warning",
-            "--lifespan",
-            "on",
-        ],
-        cwd=ROOT,
-        env=env,
-        pass_fds=[sock.fileno()],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(process, base, timeout=20)
+    with uvicorn_serving("examples.app:application", timeout=20) as base:
         yield base
-    finally:
-        stop(process)
-        sock.close()
 
 
 def test_index_lists_reversed_urls(server):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,3 +98,29 @@ def start(
     base = f"http://127.0.0.1:{port}"
     wait_until_ready(process, base)
     return Server(process, base, port, tmp)
+
+
+@contextmanager
+def uvicorn_serving(app: str, settings: str | None = None, timeout: float = 30.0) -> Iterator[str]:
+    """Serve ``app`` ("module:attribute") under a real uvicorn on a free port; yield its base URL."""
+    sock = listening_socket()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("MICRODJ_SETTINGS_MODULE", None)
+    if settings:
+        env["MICRODJ_SETTINGS_MODULE"] = settings
+    command = [sys.executable, "-m", "uvicorn", app, "--fd", str(sock.fileno())]
+    process = subprocess.Popen(
+        [*command, "--log-level", "warning", "--lifespan", "on"],
+        cwd=ROOT,
+        env=env,
+        pass_fds=[sock.fileno()],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        wait_until_ready(process, base, timeout=timeout)
+        yield base
+    finally:
+        stop(process)
+        sock.close()

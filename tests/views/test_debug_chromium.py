@@ -9,19 +9,15 @@ installed (CI installs it).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.load.load_servers import stop, wait_until_ready
+from tests.load.load_servers import uvicorn_serving
 from tests.support.chromium import Chromium, find_chromium
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("MICRODJ_SCREENSHOTS") or Path(tempfile.gettempdir()) / "microdj-screenshots")
 SHOTS.mkdir(parents=True, exist_ok=True)
 BINARY = find_chromium()
@@ -42,37 +38,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MICRODJ_SETTINGS_MODULE": "tests.views.pages_settings"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "tests.views.pages_asgi:application",
-            "--fd",
-            str(sock.fileno()),
-            "--log-level",
-            "warning",
-            "--lifespan",
-            "on",
-        ],
-        cwd=ROOT,
-        env=env,
-        pass_fds=[sock.fileno()],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(process, base, timeout=30)
+    with uvicorn_serving("tests.views.pages_asgi:application", "tests.views.pages_settings") as base:
         yield base
-    finally:
-        stop(process)
-        sock.close()
 
 
 @pytest.fixture(scope="module")
