@@ -2,47 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
 from microdj.conf import settings
 from microdj.contrib.messages.storage import default_storage
+from microdj.utils.deprecation import MiddlewareMixin
 
 NOT_ALL_STORED = "Not all temporary messages could be stored."
 
 
-class MessageMiddleware:
+class MessageMiddleware(MiddlewareMixin):
     """Attach ``request._messages`` (a ``MESSAGE_STORAGE`` storage); store what must survive on the response.
 
     With ``DEBUG`` on, a ValueError says when some messages could not be stored. Sync or async as the
     handler inside it; in async mode the storage is saved through its async API (no thread hop).
     """
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[Any], Any]) -> None:
-        if get_response is None:
-            raise ValueError("get_response must be provided.")
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
-
-    def __repr__(self) -> str:
-        name = getattr(self.get_response, "__qualname__", type(self.get_response).__name__)
-        return f"<{type(self).__qualname__} get_response={name}>"
-
-    def __call__(self, request: Any) -> Any:
-        if self.async_mode:
-            return self.__acall__(request)
-        self.process_request(request)
-        return self.process_response(request, self.get_response(request))
+    # PERF: making a storage does no I/O (messages load on first use), so no thread hop is needed.
+    sync_hooks_in_thread = False
 
     async def __acall__(self, request: Any) -> Any:
-        # PERF: making a storage does no I/O (messages load on first use), so no thread hop is needed.
         self.process_request(request)
         response = await self.get_response(request)
         storage = getattr(request, "_messages", None)

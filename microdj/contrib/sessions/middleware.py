@@ -7,45 +7,28 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-
 from microdj.conf import settings
 from microdj.contrib.sessions.backends.base import UpdateError
 from microdj.contrib.sessions.exceptions import SessionInterrupted
 from microdj.utils.cache import patch_vary_headers
+from microdj.utils.deprecation import MiddlewareMixin
 from microdj.utils.http import http_date
 
 if TYPE_CHECKING:
     from microdj.http import HttpRequest, HttpResponseBase
 
 
-class SessionMiddleware:
+class SessionMiddleware(MiddlewareMixin):
     """Django's session middleware, sync or async depending on ``get_response`` (no thread hop when async)."""
 
-    sync_capable = True
-    async_capable = True
+    # PERF: process_request does no I/O (the store loads lazily), so it runs inline, without a thread hop.
+    sync_hooks_in_thread = False
 
     def __init__(self, get_response: Callable[[Any], Any]) -> None:
-        if get_response is None:
-            raise ValueError("get_response must be provided.")
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
+        super().__init__(get_response)
         self.SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
-    def __repr__(self) -> str:
-        name = getattr(self.get_response, "__qualname__", type(self.get_response).__name__)
-        return f"<{type(self).__qualname__} get_response={name}>"
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if self.async_mode:
-            return self.__acall__(request)
-        self.process_request(request)
-        return self.process_response(request, self.get_response(request))
-
     async def __acall__(self, request: HttpRequest) -> Any:
-        # PERF: process_request does no I/O (the store loads lazily), so it runs inline, without a thread hop.
         self.process_request(request)
         return await self.aprocess_response(request, await self.get_response(request))
 
