@@ -36,6 +36,7 @@ def _multipart() -> bytes:
 
 
 FORM_BODY = "&".join(f"field{i}=value{i}" for i in range(10)).encode()
+FORM_BODY_100 = "&".join(f"field{i}=value{i}" for i in range(100)).encode()
 UPLOAD_BODY = _multipart()
 QUERY = b"a=1&b=two&c=%C3%A9t%C3%A9&d=&e=5"
 
@@ -113,6 +114,14 @@ SCENARIOS = [
         headers=((b"content-type", b"application/x-www-form-urlencoded"),),
         body=FORM_BODY,
         json={"fields": 10, "field9": "value9"},
+    ),
+    Scenario(
+        "urlencoded form (100 fields)",
+        "POST",
+        "/form",
+        headers=((b"content-type", b"application/x-www-form-urlencoded"),),
+        body=FORM_BODY_100,
+        json={"fields": 100, "field9": "value9"},
     ),
     Scenario(
         "multipart upload (16 KiB)",
