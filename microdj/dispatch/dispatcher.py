@@ -10,9 +10,10 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
+from asgiref.sync import iscoroutinefunction
 
 from microdj.conf import settings
+from microdj.utils.concurrency import async_to_sync, sync_to_async
 
 logger = logging.getLogger("microdj.dispatch")
 

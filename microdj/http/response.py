@@ -16,13 +16,12 @@ from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from asgiref.sync import async_to_sync, sync_to_async
-
 from microdj.conf import settings
 from microdj.core.exceptions import DisallowedRedirect
 from microdj.core.serializers.json import DjangoJSONEncoder
 from microdj.http import conditional, ranges
 from microdj.http.response_base import BadHeaderError, HttpResponseBase, ResponseHeaders
+from microdj.utils.concurrency import async_to_sync, sync_to_async
 from microdj.utils.encoding import iri_to_uri
 from microdj.utils.functional import cached_property
 from microdj.utils.http import (

@@ -18,10 +18,9 @@ from collections.abc import ItemsView, KeysView, ValuesView
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from asgiref.sync import sync_to_async
-
 from microdj.conf import settings
 from microdj.core import signing
+from microdj.utils.concurrency import sync_to_async
 from microdj.utils.crypto import get_random_string
 from microdj.utils.module_loading import import_string as _import_string
 
