@@ -32,6 +32,63 @@ REDIRECT_STATUS_CODES = frozenset(
 )
 
 
+OCTET_STREAM = "application/octet-stream"
+
+
+def _client_verb(name: str, data_default: Any, content_type_default: str | None = None) -> Any:
+    """The client's ``name`` method: the request factory's, taking ``follow`` as Django's Client does.
+
+    Without ``content_type_default`` the verb has no content type (GET, HEAD): its data is the query string.
+    """
+
+    def factory_verb(client: Any) -> Any:
+        return getattr(super(ClientMixin, client), name)
+
+    def query_verb(
+        self: Any,
+        path: str,
+        data: Any = data_default,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        return factory_verb(self)(
+            path, data, secure, headers=headers, query_params=query_params, follow=follow, **extra
+        )
+
+    def body_verb(
+        self: Any,
+        path: str,
+        data: Any = data_default,
+        content_type: str | None = content_type_default,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Any = None,
+        query_params: Any = None,
+        **extra: Any,
+    ) -> Any:
+        return factory_verb(self)(
+            path,
+            data,
+            content_type,
+            secure,
+            headers=headers,
+            query_params=query_params,
+            follow=follow,
+            **extra,
+        )
+
+    verb: Any = query_verb if content_type_default is None else body_verb
+    verb.__name__ = name
+    verb.__qualname__ = f"ClientMixin.{name}"
+    verb.__doc__ = f"{name.upper()} ``path``; ``follow=True`` follows redirects."
+    return verb
+
+
 class RedirectCycleError(Exception):
     """The test client was asked to follow a redirect loop."""
 
@@ -286,157 +343,15 @@ class ClientMixin:
         return response.status_code in REDIRECT_STATUS_CODES and response.has_header("Location")
 
     # ------------------------------------------------------------------------------------------ verbs
-    def get(
-        self,
-        path: str,
-        data: Any = None,
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """GET ``path``; ``follow=True`` follows redirects."""
-        return super().get(  # type: ignore[misc]
-            path, data, secure, headers=headers, query_params=query_params, follow=follow, **extra
-        )
-
-    def post(
-        self,
-        path: str,
-        data: Any = None,
-        content_type: str = MULTIPART_CONTENT,
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """POST ``data`` to ``path`` (multipart form data unless ``content_type`` says otherwise)."""
-        return super().post(  # type: ignore[misc]
-            path,
-            data,
-            content_type,
-            secure,
-            headers=headers,
-            query_params=query_params,
-            follow=follow,
-            **extra,
-        )
-
-    def head(
-        self,
-        path: str,
-        data: Any = None,
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """HEAD ``path``."""
-        return super().head(  # type: ignore[misc]
-            path, data, secure, headers=headers, query_params=query_params, follow=follow, **extra
-        )
-
-    def options(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """OPTIONS ``path``."""
-        return super().options(  # type: ignore[misc]
-            path,
-            data,
-            content_type,
-            secure,
-            headers=headers,
-            query_params=query_params,
-            follow=follow,
-            **extra,
-        )
-
-    def put(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """PUT ``data`` to ``path``."""
-        return super().put(  # type: ignore[misc]
-            path,
-            data,
-            content_type,
-            secure,
-            headers=headers,
-            query_params=query_params,
-            follow=follow,
-            **extra,
-        )
-
-    def patch(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """PATCH ``path`` with ``data``."""
-        return super().patch(  # type: ignore[misc]
-            path,
-            data,
-            content_type,
-            secure,
-            headers=headers,
-            query_params=query_params,
-            follow=follow,
-            **extra,
-        )
-
-    def delete(
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        follow: bool = False,
-        secure: bool = False,
-        *,
-        headers: Any = None,
-        query_params: Any = None,
-        **extra: Any,
-    ) -> Any:
-        """DELETE ``path``."""
-        return super().delete(  # type: ignore[misc]
-            path,
-            data,
-            content_type,
-            secure,
-            headers=headers,
-            query_params=query_params,
-            follow=follow,
-            **extra,
-        )
+    # Each verb is the factory's with ``follow`` placed after ``data`` (and ``content_type``), as Django's
+    # Client has it; _client_verb() writes them from one template.
+    get = _client_verb("get", None)
+    head = _client_verb("head", None)
+    post = _client_verb("post", None, MULTIPART_CONTENT)
+    options = _client_verb("options", "", OCTET_STREAM)
+    put = _client_verb("put", "", OCTET_STREAM)
+    patch = _client_verb("patch", "", OCTET_STREAM)
+    delete = _client_verb("delete", "", OCTET_STREAM)
 
     def trace(
         self,
@@ -449,7 +364,7 @@ class ClientMixin:
         query_params: Any = None,
         **extra: Any,
     ) -> Any:
-        """TRACE ``path``."""
+        """TRACE ``path`` (the factory's trace takes no body: ``data`` travels in ``extra``)."""
         return super().trace(  # type: ignore[misc]
             path, secure, headers=headers, query_params=query_params, follow=follow, data=data, **extra
         )
