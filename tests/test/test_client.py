@@ -3,8 +3,6 @@
 import asyncio
 import gc
 import json
-import sys
-import threading
 
 import pytest
 
@@ -14,62 +12,14 @@ from microdj.test import AsyncClient, Client
 from microdj.test.client import RedirectCycleError
 from microdj.test.clientbase import response_from_wire
 from microdj.test.transport import WireResponse
-
-
-async def read_body(receive):
-    body = b""
-    while True:
-        message = await receive()
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            return body
-
-
-async def send_response(send, status=200, headers=(), body=b"", chunks=None):
-    await send({"type": "http.response.start", "status": status, "headers": list(headers)})
-    for chunk in chunks or ():
-        await send({"type": "http.response.body", "body": chunk, "more_body": True})
-    await send({"type": "http.response.body", "body": body})
-
-
-async def echo_app(scope, receive, send):
-    """Answers with JSON describing the request; some paths set or delete cookies."""
-    if scope["type"] == "lifespan":
-        raise ValueError("no lifespan")
-    body = await read_body(receive)
-    info = {
-        "method": scope["method"],
-        "path": scope["path"],
-        "query": scope["query_string"].decode(),
-        "scheme": scope["scheme"],
-        "server": list(scope["server"]),
-        "headers": [[k.decode(), v.decode()] for k, v in scope["headers"]],
-        "body": body.decode(),
-        "test": sorted(scope.get("microdj.test", {})),
-    }
-    headers = [(b"content-type", b"application/json"), (b"x-multi", b"a"), (b"x-multi", b"b")]
-    if scope["path"] == "/set/":
-        headers += [
-            (b"set-cookie", b"flavour=oatmeal; Path=/; HttpOnly"),
-            (b"set-cookie", b"size=large; Max-Age=3600"),
-        ]
-    elif scope["path"] == "/delete/":
-        headers += [
-            (b"set-cookie", b'flavour=""; Max-Age=0; Path=/'),
-            (b"set-cookie", b"size=; expires=Thu, 01 Jan 1970 00:00:00 GMT"),
-            (b"set-cookie", b"ghost=; Max-Age=0"),
-        ]
-    elif scope["path"] == "/odd-cookies/":
-        headers += [
-            (b"set-cookie", b"a=1; Max-Age=soon; expires=Thu, 01 Jan 1970 00:00:00 GMT"),
-            (b"set-cookie", b"b=2; expires=garbage"),
-            (b"set-cookie", b"c=3; expires=Thu, 01 Jan 2099 00:00:00 GMT"),
-        ]
-    await send_response(send, 200, headers, json.dumps(info).encode())
-
-
-def header_dict(data):
-    return dict(data["headers"])
+from tests.support.raw_apps import (
+    crashing_app,
+    echo_app,
+    header_dict,
+    lifespan_app,
+    redirect_app,
+    send_response,
+)
 
 
 # ------------------------------------------------------------------------------------------ requests
@@ -193,15 +143,6 @@ def test_cookies_set_by_hand_are_sent():
     client.close()
 
 
-# --------------------------------------------------------------------------------------- exceptions
-async def crashing_app(scope, receive, send):
-    if scope["type"] == "lifespan":
-        raise ValueError("no lifespan")
-    if scope["path"] == "/late/":
-        await send_response(send, 200, [], b"sent")
-    raise ZeroDivisionError("app crashed")
-
-
 def test_app_exception_is_raised():
     with Client(crashing_app) as client, pytest.raises(ZeroDivisionError, match="app crashed"):
         client.get("/")
@@ -302,34 +243,6 @@ def test_handler_exception_is_reraised_after_the_response():
     assert response.exc_info[0] is KeyError
 
 
-# ----------------------------------------------------------------------------------------- redirects
-async def redirect_app(scope, receive, send):
-    if scope["type"] == "lifespan":
-        raise ValueError("no lifespan")
-    path = scope["path"]
-    targets = {
-        "/a/": (302, "/b/?from=a"),
-        "/b/": (301, "relative/"),
-        "/abs/": (302, "https://other.example:8443/final/"),
-        "/host-only/": (302, "http://other.example"),
-        "/keep/": (307, "/echo/?kept=1"),
-        "/keep308/": (308, "/echo/"),
-        "/see-other/": (303, "/echo/"),
-        "/loop/": (302, "/loop2/"),
-        "/loop2/": (302, "/loop/"),
-        "/nolocation/": (302, None),
-    }
-    if path.startswith("/grow/"):
-        targets[path] = (302, path + "x/")
-    if path in targets:
-        status, location = targets[path]
-        headers = [] if location is None else [(b"location", location.encode())]
-        await read_body(receive)
-        await send_response(send, status, headers)
-        return
-    await echo_app(scope, receive, send)
-
-
 def test_follow_redirects_records_the_chain():
     with Client(redirect_app) as client:
         response = client.get("/a/", follow=True)
@@ -386,27 +299,6 @@ def test_redirect_loops_raise():
         assert info.value.last_response.status_code == 302
         with pytest.raises(RedirectCycleError, match="Too many redirects."):
             client.get("/grow/", follow=True)
-
-
-# ----------------------------------------------------------------------------------- loop and lifespan
-def lifespan_app(log, fail=False):
-    async def app(scope, receive, send):
-        if scope["type"] == "lifespan":
-            await receive()
-            log.append(("startup", threading.current_thread().name))
-            scope["state"]["db"] = "connected"
-            if fail:
-                await send({"type": "lifespan.startup.failed", "message": "no database"})
-                return
-            await send({"type": "lifespan.startup.complete"})
-            await receive()
-            log.append(("shutdown", threading.current_thread().name))
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-        log.append(("request", threading.current_thread().name))
-        await send_response(send, 200, [], scope["state"]["db"].encode())
-
-    return app
 
 
 def test_lifespan_and_requests_share_one_loop_thread_which_close_stops():
@@ -482,128 +374,3 @@ def test_enforce_csrf_checks_is_shared_with_the_handler():
     with Client(app) as client:
         client.get("/")
     assert seen == [True, False]
-
-
-# --------------------------------------------------------------------------------------- AsyncClient
-def test_async_client_requests_cookies_and_lifespan():
-    log = []
-
-    async def main():
-        async with AsyncClient(lifespan_app(log)) as client:
-            assert (await client.get("/")).content == b"connected"
-            assert threading.current_thread().name == log[-1][1]
-        echo = AsyncClient(echo_app, headers={"X-Default": "1"})
-        await echo.get("/set/")
-        data = (await echo.post("/p/", {"a": "b"}, query_params={"q": 1})).json()
-        await echo.aclose()
-        return data
-
-    data = asyncio.run(main())
-    assert [event for event, _ in log] == ["startup", "request", "shutdown"]
-    assert data["method"] == "POST"
-    assert data["query"] == "q=1"
-    assert header_dict(data)["cookie"] == "flavour=oatmeal; size=large"
-    assert header_dict(data)["x-default"] == "1"
-
-
-def test_async_client_starts_lifespan_lazily_and_aclose_shuts_it_down():
-    log = []
-
-    async def main():
-        client = AsyncClient(lifespan_app(log))
-        assert log == []
-        await client.get("/")
-        await client.aclose()
-        await client.aclose()
-
-    asyncio.run(main())
-    assert [event for event, _ in log] == ["startup", "request", "shutdown"]
-
-
-@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
-def test_async_client_body_methods(method):
-    async def main():
-        client = AsyncClient(redirect_app)
-        direct = await getattr(client, method)("/x/", "data", content_type="text/plain")
-        followed = await getattr(client, method)("/keep/", "data", content_type="text/plain", follow=True)
-        return direct.json(), followed
-
-    direct, followed = asyncio.run(main())
-    assert (direct["method"], direct["body"]) == (method.upper(), "data")
-    assert followed.json()["method"] == method.upper()
-    assert followed.redirect_chain == [("/echo/?kept=1", 307)]
-
-
-def test_async_client_follow_head_trace_and_exceptions():
-    async def main():
-        client = AsyncClient(redirect_app)
-        got = await client.get("/a/", follow=True)
-        posted = await client.post("/see-other/", {"a": 1}, follow=True)
-        head = await client.head("/keep/", follow=True)
-        trace = await client.trace("/keep/", follow=True)
-        plain = [await client.head("/echo/"), await client.trace("/echo/")]
-        with pytest.raises(RedirectCycleError):
-            await client.get("/loop/", follow=True)
-        with pytest.raises(ZeroDivisionError):
-            await AsyncClient(crashing_app).get("/")
-        return got, posted, head, trace, plain
-
-    got, posted, head, trace, plain = asyncio.run(main())
-    assert got.json()["path"] == "/b/relative/"
-    assert len(got.redirect_chain) == 2
-    assert posted.json()["method"] == "GET"
-    assert head.request["REQUEST_METHOD"] == "HEAD"
-    assert trace.json()["method"] == "TRACE"
-    assert [r.request["REQUEST_METHOD"] for r in plain] == ["HEAD", "TRACE"]
-
-
-def test_async_client_lifespan_startup_failure():
-    async def main():
-        async with AsyncClient(lifespan_app([], fail=True)):
-            pass  # pragma: no cover - never entered
-
-    with pytest.raises(RuntimeError, match="startup failed: no database"):
-        asyncio.run(main())
-
-
-def test_exception_traceback_points_at_the_app():
-    with Client(crashing_app) as client:
-        try:
-            client.get("/")
-        except ZeroDivisionError:
-            frames = []
-            tb = sys.exc_info()[2]
-            while tb is not None:
-                frames.append(tb.tb_frame.f_code.co_name)
-                tb = tb.tb_next
-    assert "crashing_app" in frames
-
-
-EXIT_SCRIPT = """
-from microdj.conf import settings
-from microdj.test import Client
-
-async def app(scope, receive, send):
-    if scope["type"] == "lifespan":
-        await receive()
-        await send({"type": "lifespan.startup.complete"})
-        await receive()
-        print("shutdown ran", flush=True)
-        await send({"type": "lifespan.shutdown.complete"})
-        return
-    await send({"type": "http.response.start", "status": 200})
-    await send({"type": "http.response.body", "body": b"ok"})
-
-settings.configure()
-client = Client(app)
-print(client.get("/").content.decode(), flush=True)
-"""
-
-
-def test_interpreter_exit_shuts_an_open_client_down():
-    import subprocess
-
-    result = subprocess.run(
-        [sys.executable, "-c", EXIT_SCRIPT], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert result.stdout.split() == ["ok", "shutdown", "ran"]
