@@ -34,12 +34,12 @@ from microdj.test.requestfactory import (
 from microdj.test.transport import BlockingRunner, WireResponse
 
 __all__ = [
+    "BOUNDARY",
+    "MULTIPART_CONTENT",
     "AsyncClient",
     "AsyncRequestFactory",
-    "BOUNDARY",
     "Client",
     "FakePayload",
-    "MULTIPART_CONTENT",
     "RedirectCycleError",
     "RequestFactory",
     "build_scope",

@@ -26,10 +26,10 @@ from microdj.utils.encoding import force_bytes
 from microdj.utils.http import urlencode
 
 __all__ = [
-    "AsyncRequestFactory",
     "BOUNDARY",
-    "FakePayload",
     "MULTIPART_CONTENT",
+    "AsyncRequestFactory",
+    "FakePayload",
     "RequestFactory",
     "build_scope",
     "encode_file",

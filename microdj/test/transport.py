@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, TypeVar
 
-__all__ = ["BODY_CHUNK_SIZE", "body_messages", "LoopThread", "Lifespan", "WireResponse", "run_http"]
+__all__ = ["BODY_CHUNK_SIZE", "Lifespan", "LoopThread", "WireResponse", "body_messages", "run_http"]
 
 T = TypeVar("T")
 Message = dict[str, Any]
@@ -171,7 +171,7 @@ async def run_http(app: ASGIApp, scope: dict[str, Any], body: Body) -> WireRespo
     async def call() -> None:
         try:
             await app(scope, receive, send)
-        except Exception:
+        except Exception:  # noqa: BLE001 - any error of the app is handed to the test, re-raised there
             wire.exc_info = sys.exc_info()  # type: ignore[assignment]
         finally:
             done.set()
@@ -250,7 +250,7 @@ class Lifespan:
 
         try:
             await self.app(scope, self._to_app.get, send)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any error of the app is handed to the test, re-raised there
             self.error = exc
         finally:
             # Wakes whoever waits for a reply: the application is gone.

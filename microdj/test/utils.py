@@ -108,7 +108,7 @@ class override_settings:  # noqa: N801 - Django's name
         if issubclass(cls, unittest.TestCase):
             original_setup = cls.setUp
 
-            def setUp(inner_self: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+            def setUp(inner_self: unittest.TestCase) -> None:
                 self.enable()
                 inner_self.addCleanup(self.disable)
                 original_setup(inner_self)
